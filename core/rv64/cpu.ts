@@ -1,0 +1,509 @@
+// The interpreter: fetch through the TLB, expand compressed forms by table, execute.
+//
+// run() keeps pc and the budget in locals; everything an instruction can change
+// that matters outside (privilege, interrupt enables, device lines, HTIF) sets
+// H.irqCheck, the one flag the loop tests per instruction besides the budget.
+
+import {
+  H, getX, setX, getF, setF, raise, markFsDirty, fsOff,
+  SLOT_PC, SLOT_PRIV, SLOT_INSTRET, SLOT_MTIME, SLOT_STIMECMP,
+  EXIT_BUDGET, EXIT_WFI, EXIT_SBI, PRV_M, PRV_S, PRV_U,
+  MSTATUS_TSR, MSTATUS_TW, MSTATUS_TVM,
+  CAUSE_ILLEGAL_INSN, CAUSE_BREAKPOINT, CAUSE_ECALL_U, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
+  IRQ_STI,
+} from "./state";
+import {
+  T, TLB_ENTRIES, ld64, ld32, ld16, ld8, st64, st32, st16, st8, amoHost, lrHost, fetchHost,
+  updateCtx, refreshTohost, updateTimerLines, tlbFlushAll, tlbFlushPage,
+} from "./mmu";
+import { csrRead, csrWrite, takeTrap, mret, sret, pendingInterrupt, mipRead } from "./csr";
+import { RVC_TABLE } from "./rvc";
+import { execFp } from "./fpu";
+
+@inline function mulhu(a: u64, b: u64): u64 {
+  const a0 = a & 0xffffffff;
+  const a1 = a >>> 32;
+  const b0 = b & 0xffffffff;
+  const b1 = b >>> 32;
+  const p00 = a0 * b0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const p11 = a1 * b1;
+  const mid = (p00 >>> 32) + (p01 & 0xffffffff) + (p10 & 0xffffffff);
+  return p11 + (p01 >>> 32) + (p10 >>> 32) + (mid >>> 32);
+}
+
+@inline function mulh(a: u64, b: u64): u64 {
+  let r = mulhu(a, b);
+  if (<i64>a < 0) r -= b;
+  if (<i64>b < 0) r -= a;
+  return r;
+}
+
+@inline function mulhsu(a: u64, b: u64): u64 {
+  let r = mulhu(a, b);
+  if (<i64>a < 0) r -= b;
+  return r;
+}
+
+@inline function sx32(v: u64): u64 {
+  return <u64><i64><i32>v;
+}
+
+// Second half of fetch: page-crossing or TLB miss. Returns the raw instruction
+// (16 or 32 bits) or raises.
+function fetchSlow(pc: u64): u32 {
+  const h = fetchHost(pc);
+  if (h == 0) return 0;
+  const lo = <u32>load<u16>(h);
+  if ((lo & 3) != 3) return lo;
+  if ((<u32>pc & 0xfff) == 0xffe) {
+    const h2 = fetchHost(pc + 2);
+    if (h2 == 0) return 0;
+    return lo | (<u32>load<u16>(h2) << 16);
+  }
+  return lo | (<u32>load<u16>(h + 2) << 16);
+}
+
+function amo(insn: u32, rd: u32, va: u64, src: u64): void {
+  const f3 = (insn >>> 12) & 7;
+  const f5 = insn >>> 27;
+  const isD = f3 == 3;
+  if (f3 != 2 && f3 != 3) {
+    raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+    return;
+  }
+  const size: u32 = isD ? 8 : 4;
+  if (f5 == 2) { // LR
+    if (((insn >>> 20) & 31) != 0) {
+      raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+      return;
+    }
+    if ((va & (size - 1)) != 0) {
+      raise(CAUSE_MISALIGNED_LOAD, va);
+      return;
+    }
+    const h = lrHost(va);
+    if (h == 0) return;
+    setX(rd, isD ? load<u64>(h) : sx32(<u64>load<u32>(h)));
+    H.resValid = true;
+    H.resAddr = va;
+    return;
+  }
+  if (f5 == 3) { // SC
+    if ((va & (size - 1)) != 0) {
+      raise(CAUSE_MISALIGNED_STORE, va);
+      return;
+    }
+    if (!H.resValid || H.resAddr != va) {
+      H.resValid = false;
+      setX(rd, 1);
+      return;
+    }
+    H.resValid = false;
+    const h = amoHost(va, size);
+    if (h == 0) return;
+    if (isD) store<u64>(h, src);
+    else store<u32>(h, <u32>src);
+    setX(rd, 0);
+    return;
+  }
+  switch (f5) {
+    case 0x00: case 0x01: case 0x04: case 0x08: case 0x0c:
+    case 0x10: case 0x14: case 0x18: case 0x1c: break;
+    default:
+      raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+      return;
+  }
+  if ((va & (size - 1)) != 0) {
+    raise(CAUSE_MISALIGNED_STORE, va);
+    return;
+  }
+  const h = amoHost(va, size);
+  if (h == 0) return;
+  if (isD) {
+    const old = load<u64>(h);
+    let n: u64;
+    switch (f5) {
+      case 0x00: n = old + src; break;
+      case 0x01: n = src; break;
+      case 0x04: n = old ^ src; break;
+      case 0x0c: n = old & src; break;
+      case 0x08: n = old | src; break;
+      case 0x10: n = <i64>old < <i64>src ? old : src; break;
+      case 0x14: n = <i64>old > <i64>src ? old : src; break;
+      case 0x18: n = old < src ? old : src; break;
+      default: n = old > src ? old : src; break;
+    }
+    store<u64>(h, n);
+    setX(rd, old);
+  } else {
+    const old = load<u32>(h);
+    const s = <u32>src;
+    let n: u32;
+    switch (f5) {
+      case 0x00: n = old + s; break;
+      case 0x01: n = s; break;
+      case 0x04: n = old ^ s; break;
+      case 0x0c: n = old & s; break;
+      case 0x08: n = old | s; break;
+      case 0x10: n = <i32>old < <i32>s ? old : s; break;
+      case 0x14: n = <i32>old > <i32>s ? old : s; break;
+      case 0x18: n = old < s ? old : s; break;
+      default: n = old > s ? old : s; break;
+    }
+    store<u32>(h, n);
+    setX(rd, sx32(<u64>old));
+  }
+}
+
+// Stores the supervisor-timer line from the host's time (SBI set_timer writes stimecmp).
+function updateSupervisorTimer(): void {
+  if (H.sbiMode) {
+    if (load<u64>(SLOT_MTIME) >= load<u64>(SLOT_STIMECMP)) T.lines |= IRQ_STI;
+    else T.lines &= ~IRQ_STI;
+  }
+}
+
+export function run(budget: i32): i32 {
+  let pc = load<u64>(SLOT_PC);
+  const slotPriv = load<u32>(SLOT_PRIV);
+  if (slotPriv != H.priv) {
+    H.priv = slotPriv;
+    updateCtx();
+  }
+  refreshTohost();
+  updateTimerLines();
+  updateSupervisorTimer();
+  T.stopReason = -1;
+  H.irqCheck = true;
+  H.excPending = false;
+  const instretBase = H.instret;
+  let n = budget;
+  let reason = EXIT_BUDGET;
+  let exitNow = false;
+
+  while (n > 0) {
+    if (H.irqCheck) {
+      H.irqCheck = false;
+      if (T.stopReason >= 0) {
+        reason = T.stopReason;
+        break;
+      }
+      const irq = pendingInterrupt();
+      if (irq >= 0) pc = takeTrap(<u64>irq, 0, pc, true);
+    }
+    n--;
+
+    // ---- fetch ----
+    let insn: u32;
+    const fe = T.fetch + ((<u32>(pc >>> 12) & (TLB_ENTRIES - 1)) << 4);
+    if (load<u64>(fe) == (pc >>> 12) && (<u32>pc & 0xfff) <= 0xffc) {
+      insn = load<u32>(<u32>(pc + load<u64>(fe + 8)));
+    } else {
+      insn = fetchSlow(pc);
+      if (H.excPending) {
+        H.excPending = false;
+        pc = takeTrap(H.excCause, H.excTval, pc, false);
+        continue;
+      }
+    }
+    let ilen: u64 = 4;
+    if ((insn & 3) != 3) {
+      const x = load<u32>(RVC_TABLE + ((insn & 0xffff) << 2));
+      if (x == 0) {
+        pc = takeTrap(CAUSE_ILLEGAL_INSN, <u64>(insn & 0xffff), pc, false);
+        continue;
+      }
+      insn = x;
+      ilen = 2;
+    }
+
+    // ---- execute ----
+    const rd = (insn >>> 7) & 31;
+    const rs1 = (insn >>> 15) & 31;
+    const rs2 = (insn >>> 20) & 31;
+    const f3 = (insn >>> 12) & 7;
+    let npc = pc + ilen;
+    switch (insn & 0x7f) {
+      case 0x13: { // OP-IMM
+        const a = getX(rs1);
+        const imm = <u64>(<i64>(<i32>insn >> 20));
+        let r: u64;
+        switch (f3) {
+          case 0: r = a + imm; break;
+          case 1:
+            if ((insn >>> 26) != 0) { raise(CAUSE_ILLEGAL_INSN, <u64>insn); r = 0; break; }
+            r = a << (imm & 63); break;
+          case 2: r = <i64>a < <i64>imm ? 1 : 0; break;
+          case 3: r = a < imm ? 1 : 0; break;
+          case 4: r = a ^ imm; break;
+          case 5: {
+            const top = insn >>> 26;
+            if (top == 0) r = a >>> (imm & 63);
+            else if (top == 0x10) r = <u64>(<i64>a >> <i64>(imm & 63));
+            else { raise(CAUSE_ILLEGAL_INSN, <u64>insn); r = 0; }
+            break;
+          }
+          case 6: r = a | imm; break;
+          default: r = a & imm; break;
+        }
+        if (H.excPending) break;
+        setX(rd, r);
+        break;
+      }
+      case 0x33: { // OP
+        const a = getX(rs1);
+        const b = getX(rs2);
+        const f7 = insn >>> 25;
+        let r: u64 = 0;
+        if (f7 == 0) {
+          switch (f3) {
+            case 0: r = a + b; break;
+            case 1: r = a << (b & 63); break;
+            case 2: r = <i64>a < <i64>b ? 1 : 0; break;
+            case 3: r = a < b ? 1 : 0; break;
+            case 4: r = a ^ b; break;
+            case 5: r = a >>> (b & 63); break;
+            case 6: r = a | b; break;
+            default: r = a & b; break;
+          }
+        } else if (f7 == 0x20) {
+          if (f3 == 0) r = a - b;
+          else if (f3 == 5) r = <u64>(<i64>a >> <i64>(b & 63));
+          else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+        } else if (f7 == 1) {
+          switch (f3) {
+            case 0: r = a * b; break;
+            case 1: r = mulh(a, b); break;
+            case 2: r = mulhsu(a, b); break;
+            case 3: r = mulhu(a, b); break;
+            case 4:
+              if (b == 0) r = 0xffffffffffffffff;
+              else if (a == 0x8000000000000000 && b == 0xffffffffffffffff) r = a;
+              else r = <u64>(<i64>a / <i64>b);
+              break;
+            case 5: r = b == 0 ? 0xffffffffffffffff : a / b; break;
+            case 6:
+              if (b == 0) r = a;
+              else if (a == 0x8000000000000000 && b == 0xffffffffffffffff) r = 0;
+              else r = <u64>(<i64>a % <i64>b);
+              break;
+            default: r = b == 0 ? a : a % b; break;
+          }
+        } else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+        if (H.excPending) break;
+        setX(rd, r);
+        break;
+      }
+      case 0x03: { // LOAD
+        const va = getX(rs1) + <u64>(<i64>(<i32>insn >> 20));
+        let r: u64;
+        switch (f3) {
+          case 0: r = <u64><i64><i8>ld8(va); break;
+          case 1: r = <u64><i64><i16>ld16(va); break;
+          case 2: r = sx32(<u64>ld32(va)); break;
+          case 3: r = ld64(va); break;
+          case 4: r = <u64>ld8(va); break;
+          case 5: r = <u64>ld16(va); break;
+          case 6: r = <u64>ld32(va); break;
+          default: raise(CAUSE_ILLEGAL_INSN, <u64>insn); r = 0; break;
+        }
+        if (H.excPending) break;
+        setX(rd, r);
+        break;
+      }
+      case 0x23: { // STORE
+        const imm = <u64>(<i64>(((<i32>insn >> 25) << 5) | <i32>((insn >>> 7) & 31)));
+        const va = getX(rs1) + imm;
+        const v = getX(rs2);
+        switch (f3) {
+          case 0: st8(va, <u8>v); break;
+          case 1: st16(va, <u16>v); break;
+          case 2: st32(va, <u32>v); break;
+          case 3: st64(va, v); break;
+          default: raise(CAUSE_ILLEGAL_INSN, <u64>insn); break;
+        }
+        break;
+      }
+      case 0x63: { // BRANCH
+        const a = getX(rs1);
+        const b = getX(rs2);
+        let taken: bool;
+        switch (f3) {
+          case 0: taken = a == b; break;
+          case 1: taken = a != b; break;
+          case 4: taken = <i64>a < <i64>b; break;
+          case 5: taken = <i64>a >= <i64>b; break;
+          case 6: taken = a < b; break;
+          case 7: taken = a >= b; break;
+          default: raise(CAUSE_ILLEGAL_INSN, <u64>insn); taken = false; break;
+        }
+        if (taken) {
+          const imm = ((<i32>insn >> 31) << 12) | <i32>(((insn >>> 7) & 1) << 11) |
+            <i32>(((insn >>> 25) & 0x3f) << 5) | <i32>(((insn >>> 8) & 0xf) << 1);
+          npc = pc + <u64><i64>imm;
+        }
+        break;
+      }
+      case 0x37: setX(rd, <u64><i64><i32>(insn & 0xfffff000)); break; // LUI
+      case 0x17: setX(rd, pc + <u64><i64><i32>(insn & 0xfffff000)); break; // AUIPC
+      case 0x6f: { // JAL
+        const imm = ((<i32>insn >> 31) << 20) | <i32>(insn & 0xff000) | <i32>(((insn >>> 20) & 1) << 11) |
+          <i32>(((insn >>> 21) & 0x3ff) << 1);
+        setX(rd, npc);
+        npc = pc + <u64><i64>imm;
+        break;
+      }
+      case 0x67: { // JALR
+        if (f3 != 0) { raise(CAUSE_ILLEGAL_INSN, <u64>insn); break; }
+        const t = (getX(rs1) + <u64>(<i64>(<i32>insn >> 20))) & ~(<u64>1);
+        setX(rd, npc);
+        npc = t;
+        break;
+      }
+      case 0x1b: { // OP-IMM-32
+        const a = <u32>getX(rs1);
+        const sh = (insn >>> 20) & 31;
+        const f7 = insn >>> 25;
+        if (f3 == 0) setX(rd, sx32(<u64>(a + <u32>(<i32>insn >> 20))));
+        else if (f3 == 1 && f7 == 0) setX(rd, sx32(<u64>(a << sh)));
+        else if (f3 == 5 && f7 == 0) setX(rd, sx32(<u64>(a >>> sh)));
+        else if (f3 == 5 && f7 == 0x20) setX(rd, <u64><i64>(<i32>a >> sh));
+        else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+        break;
+      }
+      case 0x3b: { // OP-32
+        const a = <u32>getX(rs1);
+        const b = <u32>getX(rs2);
+        const f7 = insn >>> 25;
+        let r: u32 = 0;
+        if (f7 == 0) {
+          if (f3 == 0) r = a + b;
+          else if (f3 == 1) r = a << (b & 31);
+          else if (f3 == 5) r = a >>> (b & 31);
+          else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+        } else if (f7 == 0x20) {
+          if (f3 == 0) r = a - b;
+          else if (f3 == 5) r = <u32>(<i32>a >> (b & 31));
+          else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+        } else if (f7 == 1) {
+          switch (f3) {
+            case 0: r = a * b; break;
+            case 4:
+              if (b == 0) r = 0xffffffff;
+              else if (a == 0x80000000 && b == 0xffffffff) r = a;
+              else r = <u32>(<i32>a / <i32>b);
+              break;
+            case 5: r = b == 0 ? 0xffffffff : a / b; break;
+            case 6:
+              if (b == 0) r = a;
+              else if (a == 0x80000000 && b == 0xffffffff) r = 0;
+              else r = <u32>(<i32>a % <i32>b);
+              break;
+            case 7: r = b == 0 ? a : a % b; break;
+            default: raise(CAUSE_ILLEGAL_INSN, <u64>insn); break;
+          }
+        } else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+        if (H.excPending) break;
+        setX(rd, sx32(<u64>r));
+        break;
+      }
+      case 0x2f: // AMO
+        amo(insn, rd, getX(rs1), getX(rs2));
+        break;
+      case 0x0f: // MISC-MEM: fences are no-ops for one hart with no decoded-code cache
+        if (f3 > 1) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+        break;
+      case 0x73: { // SYSTEM
+        if (f3 == 0) {
+          if (insn == 0x00000073) { // ecall
+            if (H.sbiMode && H.priv == PRV_S) {
+              reason = EXIT_SBI;
+              exitNow = true;
+              break;
+            }
+            raise(CAUSE_ECALL_U + <u64>H.priv, 0);
+          } else if (insn == 0x00100073) {
+            raise(CAUSE_BREAKPOINT, pc);
+          } else if (insn == 0x30200073) {
+            if (H.priv < PRV_M) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            else npc = mret();
+          } else if (insn == 0x10200073) {
+            if (H.priv == PRV_U || (H.priv == PRV_S && (H.mstatus & MSTATUS_TSR) != 0)) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            else npc = sret();
+          } else if (insn == 0x10500073) {
+            if (H.priv == PRV_U || (H.priv == PRV_S && (H.mstatus & MSTATUS_TW) != 0)) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            else if ((mipRead() & H.mie) == 0) {
+              reason = EXIT_WFI;
+              exitNow = true;
+              break;
+            }
+          } else if ((insn & 0xfe007fff) == 0x12000073) { // sfence.vma
+            if (H.priv == PRV_U || (H.priv == PRV_S && (H.mstatus & MSTATUS_TVM) != 0)) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            else if (rs1 == 0) tlbFlushAll();
+            else tlbFlushPage(getX(rs1));
+          } else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+          break;
+        }
+        if (f3 == 4) { raise(CAUSE_ILLEGAL_INSN, <u64>insn); break; }
+        const csr = insn >>> 20;
+        const src: u64 = f3 >= 5 ? <u64>rs1 : getX(rs1);
+        const op = f3 & 3; // 1 write, 2 set, 3 clear
+        H.instret = instretBase + <u64>(budget - n);
+        let old: u64 = 0;
+        if (op != 1 || rd != 0) {
+          old = csrRead(csr, insn);
+          if (H.excPending) break;
+        }
+        if (op == 1) csrWrite(csr, src, insn);
+        else if (rs1 != 0) csrWrite(csr, op == 2 ? old | src : old & ~src, insn);
+        if (H.excPending) break;
+        setX(rd, old);
+        break;
+      }
+      case 0x07: { // LOAD-FP
+        if (fsOff() || (f3 != 2 && f3 != 3)) { raise(CAUSE_ILLEGAL_INSN, <u64>insn); break; }
+        const va = getX(rs1) + <u64>(<i64>(<i32>insn >> 20));
+        const v: u64 = f3 == 3 ? ld64(va) : (<u64>ld32(va) | 0xffffffff00000000);
+        if (H.excPending) break;
+        setF(rd, v);
+        markFsDirty();
+        break;
+      }
+      case 0x27: { // STORE-FP
+        if (fsOff() || (f3 != 2 && f3 != 3)) { raise(CAUSE_ILLEGAL_INSN, <u64>insn); break; }
+        const imm = <u64>(<i64>(((<i32>insn >> 25) << 5) | <i32>((insn >>> 7) & 31)));
+        const va = getX(rs1) + imm;
+        if (f3 == 3) st64(va, getF(rs2));
+        else st32(va, <u32>getF(rs2));
+        break;
+      }
+      case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53:
+        if (fsOff() || !execFp(insn)) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+        break;
+      default:
+        raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+        break;
+    }
+    if (exitNow) {
+      pc = npc;
+      break;
+    }
+    if (H.excPending) {
+      H.excPending = false;
+      pc = takeTrap(H.excCause, H.excTval, pc, false);
+      continue;
+    }
+    pc = npc;
+  }
+
+  // Instructions that trapped are counted too; close enough for a counter no one times by.
+  H.instret = instretBase + <u64>(budget - n);
+  store<u64>(SLOT_PC, pc);
+  store<u32>(SLOT_PRIV, H.priv);
+  store<u64>(SLOT_INSTRET, H.instret);
+  return reason;
+}
+
+export { PRV_U, PRV_S, PRV_M, SLOT_INSTRET };

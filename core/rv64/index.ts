@@ -1,0 +1,96 @@
+// The wasm module's exports: what src/cpu/hart.ts sees of the core.
+
+import {
+  H, XREG, FREG, SLOT_PC, SLOT_PRIV, SLOT_MTIME, SLOT_EXIT_VAL, SLOT_INSTRET, SLOT_TOHOST, SLOT_FROMHOST,
+  SLOT_MTIMECMP, SLOT_STIMECMP, SLOT_EXIT_ADDR, RAM_HOST, PRV_M,
+} from "./state";
+import { T, mmuInit, tlbFlushAll, updateCtx } from "./mmu";
+import { csrRead, csrWrite } from "./csr";
+import { rvcInit } from "./rvc";
+
+export { run } from "./cpu";
+export {
+  XREG, FREG, SLOT_PC, SLOT_PRIV, SLOT_MTIME, SLOT_EXIT_VAL, SLOT_INSTRET, SLOT_TOHOST, SLOT_FROMHOST,
+  SLOT_MTIMECMP, SLOT_STIMECMP, SLOT_EXIT_ADDR, RAM_HOST,
+};
+
+// Grows memory for `ramBytes` of guest RAM and resets the hart. 0 on success, -1 if memory can't grow.
+export function init(ramBytes: u32): i32 {
+  const need = (<u64>RAM_HOST + <u64>ramBytes + 0xffff) >>> 16;
+  if (need > 65536) return -1;
+  const have = <u64>memory.size();
+  if (need > have && memory.grow(<i32>(need - have)) < 0) return -1;
+  memory.fill(XREG, 0, 0x1000);
+  memory.fill(RAM_HOST, 0, ramBytes);
+  store<u64>(SLOT_MTIMECMP, 0xffffffffffffffff);
+  store<u64>(SLOT_STIMECMP, 0xffffffffffffffff);
+  H.pc = 0;
+  H.priv = PRV_M;
+  store<u32>(SLOT_PRIV, PRV_M);
+  H.mstatus = 0;
+  H.medeleg = 0;
+  H.mideleg = 0;
+  H.mie = 0;
+  H.mip = 0;
+  H.mtvec = 0;
+  H.mepc = 0;
+  H.mcause = 0;
+  H.mtval = 0;
+  H.satp = 0;
+  H.instret = 0;
+  H.fflags = 0;
+  H.frm = 0;
+  H.resValid = false;
+  H.sbiMode = false;
+  T.lines = 0;
+  T.msip = 0;
+  rvcInit();
+  mmuInit(<u64>ramBytes);
+  return 0;
+}
+
+export function setSbiMode(on: i32): void {
+  H.sbiMode = on != 0;
+}
+
+// Device interrupt lines (e.g. SEIP from the PLIC).
+export function setIrq(bits: u32, level: i32): void {
+  if (level != 0) T.lines |= <u64>bits;
+  else T.lines &= ~(<u64>bits);
+  H.irqCheck = true;
+}
+
+// Called by the host from inside an MMIO callback: the access faults.
+export function mmioFault(): void {
+  T.mmioFault = true;
+}
+
+function hostCsrRead(csr: u32): u64 {
+  const priv = H.priv;
+  H.priv = PRV_M;
+  const v = csrRead(csr, 0);
+  H.priv = priv;
+  H.excPending = false;
+  return v;
+}
+
+export function csrGetLo(csr: u32): u32 {
+  return <u32>hostCsrRead(csr);
+}
+
+export function csrGetHi(csr: u32): u32 {
+  return <u32>(hostCsrRead(csr) >>> 32);
+}
+
+export function csrSet(csr: u32, lo: u32, hi: u32): void {
+  const priv = H.priv;
+  H.priv = PRV_M;
+  csrWrite(csr, (<u64>hi << 32) | <u64>lo, 0);
+  H.priv = priv;
+  H.excPending = false;
+  updateCtx();
+}
+
+export function tlbFlush(): void {
+  tlbFlushAll();
+}
