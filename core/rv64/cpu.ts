@@ -6,7 +6,7 @@
 
 import {
   H, getX, setX, getF, setF, raise, markFsDirty, fsOff,
-  SLOT_PC, SLOT_PRIV, SLOT_INSTRET, SLOT_MTIME, SLOT_STIMECMP,
+  SLOT_PC, SLOT_PRIV, SLOT_INSTRET, SLOT_MTIME, SLOT_STIMECMP, TIME_SHIFT,
   EXIT_BUDGET, EXIT_WFI, EXIT_SBI, PRV_M, PRV_S, PRV_U,
   MSTATUS_TSR, MSTATUS_TW, MSTATUS_TVM,
   CAUSE_ILLEGAL_INSN, CAUSE_BREAKPOINT, CAUSE_ECALL_U, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
@@ -14,7 +14,7 @@ import {
 } from "./state";
 import {
   T, TLB_ENTRIES, ld64, ld32, ld16, ld8, st64, st32, st16, st8, amoHost, lrHost, fetchHost,
-  updateCtx, refreshTohost, updateTimerLines, tlbFlushAll, tlbFlushPage,
+  updateCtx, refreshTohost, updateTimerLines, tlbFlushAll, tlbFlushPage, timeNow,
 } from "./mmu";
 import { csrRead, csrWrite, takeTrap, mret, sret, pendingInterrupt, mipRead } from "./csr";
 import { RVC_TABLE } from "./rvc";
@@ -160,7 +160,7 @@ function amo(insn: u32, rd: u32, va: u64, src: u64): void {
 // Stores the supervisor-timer line from the host's time (SBI set_timer writes stimecmp).
 function updateSupervisorTimer(): void {
   if (H.sbiMode) {
-    if (load<u64>(SLOT_MTIME) >= load<u64>(SLOT_STIMECMP)) T.lines |= IRQ_STI;
+    if (H.mtime >= load<u64>(SLOT_STIMECMP)) T.lines |= IRQ_STI;
     else T.lines &= ~IRQ_STI;
   }
 }
@@ -173,6 +173,9 @@ export function run(budget: i32): i32 {
     updateCtx();
   }
   refreshTohost();
+  const hostTime = load<u64>(SLOT_MTIME);
+  if (hostTime > H.mtime) H.mtime = hostTime;
+  H.sliceInstret = H.instret;
   updateTimerLines();
   updateSupervisorTimer();
   T.stopReason = -1;
@@ -500,6 +503,7 @@ export function run(budget: i32): i32 {
 
   // Instructions that trapped are counted too; close enough for a counter no one times by.
   H.instret = instretBase + <u64>(budget - n);
+  H.mtime = timeNow();
   store<u64>(SLOT_PC, pc);
   store<u32>(SLOT_PRIV, H.priv);
   store<u64>(SLOT_INSTRET, H.instret);

@@ -1,13 +1,13 @@
 // Control and status registers, trap entry and return, interrupt selection.
 
 import {
-  H, raise, PRV_M, PRV_S, PRV_U, SLOT_MTIME,
+  H, raise, PRV_M, PRV_S, PRV_U,
   MSTATUS_SIE, MSTATUS_MIE, MSTATUS_SPIE, MSTATUS_MPIE, MSTATUS_SPP, MSTATUS_MPP, MSTATUS_MPP_SHIFT,
   MSTATUS_FS, MSTATUS_MPRV, MSTATUS_SUM, MSTATUS_MXR, MSTATUS_TVM, MSTATUS_TW, MSTATUS_TSR,
   MSTATUS_UXL, MSTATUS_SD, CAUSE_ILLEGAL_INSN,
   IRQ_SSI, IRQ_MSI, IRQ_STI, IRQ_MTI, IRQ_SEI, IRQ_MEI,
 } from "./state";
-import { T, updateCtx, tlbFlushAll } from "./mmu";
+import { T, updateCtx, tlbFlushAll, timeNow } from "./mmu";
 
 const PMP_ADDR: u32 = 0x2000; // 64 x u64
 const PMP_CFG: u32 = 0x2200; // 8 x u64 (pmpcfg0, 2, ... 14)
@@ -74,7 +74,7 @@ export function csrRead(csr: u32, insn: u32): u64 {
       if (!counterAllowed(csr & 31)) break;
       return H.instret;
     }
-    case 0xc01: if (!counterAllowed(1)) break; return load<u64>(SLOT_MTIME);
+    case 0xc01: if (!counterAllowed(1)) break; return timeNow();
     case 0x100: return mstatusRead() & SSTATUS_MASK;
     case 0x104: return H.mie & H.mideleg;
     case 0x105: return H.stvec;

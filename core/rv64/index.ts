@@ -38,6 +38,8 @@ export function init(ramBytes: u32): i32 {
   H.mtval = 0;
   H.satp = 0;
   H.instret = 0;
+  H.mtime = 0;
+  H.sliceInstret = 0;
   H.fflags = 0;
   H.frm = 0;
   H.resValid = false;
@@ -49,8 +51,15 @@ export function init(ramBytes: u32): i32 {
   return 0;
 }
 
+// SBI mode: the host plays M-mode firmware. Like firmware, delegate every trap and
+// interrupt S-mode can take, and let S and U read the counters.
 export function setSbiMode(on: i32): void {
   H.sbiMode = on != 0;
+  if (H.sbiMode) {
+    csrSet(0x302, 0xffffffff, 0xffffffff); // medeleg: all delegable
+    csrSet(0x303, 0xffffffff, 0xffffffff); // mideleg: SSI, STI, SEI
+    H.mcounteren = 7;
+  }
 }
 
 // Device interrupt lines (e.g. SEIP from the PLIC).

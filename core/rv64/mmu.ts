@@ -14,7 +14,7 @@ import {
   PRV_M, PRV_S, PRV_U, MSTATUS_MPRV, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_SUM, MSTATUS_MXR,
   CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS, CAUSE_FETCH_ACCESS,
   CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT, CAUSE_FETCH_PAGE_FAULT,
-  IRQ_MSI, IRQ_MTI, EXIT_TOHOST,
+  IRQ_MSI, IRQ_MTI, EXIT_TOHOST, TIME_SHIFT,
 } from "./state";
 
 @external("env", "mmioRead")
@@ -210,15 +210,21 @@ function clintRead(off: u32, size: u32): u64 {
   let v: u64 = 0;
   if (off < 4) v = <u64>T.msip;
   else if (off >= 0x4000 && off < 0x4008) v = load<u64>(0x1238); // SLOT_MTIMECMP
-  else if (off >= 0xbff8 && off < 0xc000) v = load<u64>(SLOT_MTIME);
+  else if (off >= 0xbff8 && off < 0xc000) v = timeNow();
   const sh = (off & 7) * 8;
   v = v >>> <u64>sh;
   if (size < 8) v &= ((<u64>1) << (<u64>size * 8)) - 1;
   return v;
 }
 
+// Current guest time; H.instret must be current (the CSR path syncs it; MMIO reads
+// see the slice's start, which is fine for a counter polled by firmware).
+export function timeNow(): u64 {
+  return H.mtime + ((H.instret - H.sliceInstret) >> TIME_SHIFT);
+}
+
 export function updateTimerLines(): void {
-  const now = load<u64>(SLOT_MTIME);
+  const now = H.mtime;
   if (now >= load<u64>(0x1238)) T.lines |= IRQ_MTI;
   else T.lines &= ~IRQ_MTI;
   H.irqCheck = true;

@@ -23,6 +23,11 @@ export const SLOT_STIMECMP: u32 = 0x1240; // u64 SBI/Sstc supervisor timer compa
 export const SLOT_RAM_SIZE: u32 = 0x1248; // u64 bytes of guest RAM
 export const SLOT_EXIT_ADDR: u32 = 0x1250; // u64 faulting address for EXIT_FATAL
 
+// Guest time advances within a slice at one tick per 2^TIME_SHIFT instructions, so
+// busy-wait loops on `time` make progress; between slices it follows the host clock
+// (never backwards).
+export const TIME_SHIFT: u64 = 4;
+
 // ---- TLBs: see mmu.ts ----
 export const TLB_BASE: u32 = 0x10000;
 
@@ -73,7 +78,8 @@ export class H {
   static fflags: u32 = 0; // accrued exception flags, 5 bits
   static frm: u32 = 0; // dynamic rounding mode, 3 bits
   static instret: u64 = 0;
-  static mtime: u64 = 0;
+  static mtime: u64 = 0; // guest time at the start of this run() slice
+  static sliceInstret: u64 = 0; // instret at the start of this slice
   static mtimecmp: u64 = 0;
   static stimecmp: u64 = 0;
   static resValid: bool = false; // LR/SC reservation
