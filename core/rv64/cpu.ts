@@ -165,6 +165,8 @@ function updateSupervisorTimer(): void {
   }
 }
 
+const NO_PAGE: u64 = 0xffffffffffffffff;
+
 export function run(budget: i32): i32 {
   let pc = load<u64>(SLOT_PC);
   const slotPriv = load<u32>(SLOT_PRIV);
@@ -185,10 +187,13 @@ export function run(budget: i32): i32 {
   let n = budget;
   let reason = EXIT_BUDGET;
   let exitNow = false;
+  let fVpn: u64 = NO_PAGE;
+  let fAdd: u64 = 0;
 
   while (n > 0) {
     if (H.irqCheck) {
       H.irqCheck = false;
+      fVpn = NO_PAGE;
       if (T.stopReason >= 0) {
         reason = T.stopReason;
         break;
@@ -199,16 +204,25 @@ export function run(budget: i32): i32 {
     n--;
 
     // ---- fetch ----
+    // The page of the last fetch is cached in locals; anything that can change
+    // translation (SYSTEM instructions, traps, irqCheck events) drops it.
     let insn: u32;
-    const fe = T.fetch + ((<u32>(pc >>> 12) & (TLB_ENTRIES - 1)) << 4);
-    if (load<u64>(fe) == (pc >>> 12) && (<u32>pc & 0xfff) <= 0xffc) {
-      insn = load<u32>(<u32>(pc + load<u64>(fe + 8)));
+    if ((pc >>> 12) == fVpn && (<u32>pc & 0xfff) <= 0xffc) {
+      insn = load<u32>(<u32>(pc + fAdd));
     } else {
-      insn = fetchSlow(pc);
-      if (H.excPending) {
-        H.excPending = false;
-        pc = takeTrap(H.excCause, H.excTval, pc, false);
-        continue;
+      const fe = T.fetch + ((<u32>(pc >>> 12) & (TLB_ENTRIES - 1)) << 4);
+      if (load<u64>(fe) == (pc >>> 12) && (<u32>pc & 0xfff) <= 0xffc) {
+        fVpn = pc >>> 12;
+        fAdd = load<u64>(fe + 8);
+        insn = load<u32>(<u32>(pc + fAdd));
+      } else {
+        insn = fetchSlow(pc);
+        if (H.excPending) {
+          H.excPending = false;
+          pc = takeTrap(H.excCause, H.excTval, pc, false);
+          fVpn = NO_PAGE;
+          continue;
+        }
       }
     }
     let ilen: u64 = 4;
@@ -216,6 +230,7 @@ export function run(budget: i32): i32 {
       const x = load<u32>(RVC_TABLE + ((insn & 0xffff) << 2));
       if (x == 0) {
         pc = takeTrap(CAUSE_ILLEGAL_INSN, <u64>(insn & 0xffff), pc, false);
+        fVpn = NO_PAGE;
         continue;
       }
       insn = x;
@@ -419,6 +434,7 @@ export function run(budget: i32): i32 {
         if (f3 > 1) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
         break;
       case 0x73: { // SYSTEM
+        fVpn = NO_PAGE;
         if (f3 == 0) {
           if (insn == 0x00000073) { // ecall
             if (H.sbiMode && H.priv == PRV_S) {
@@ -496,6 +512,7 @@ export function run(budget: i32): i32 {
     if (H.excPending) {
       H.excPending = false;
       pc = takeTrap(H.excCause, H.excTval, pc, false);
+      fVpn = NO_PAGE;
       continue;
     }
     pc = npc;
