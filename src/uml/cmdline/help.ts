@@ -1,0 +1,38 @@
+// `--help` text, in the layout of UML's (arch/um/kernel/um_arch.c): a title
+// line, then each switch with its explanation indented by four spaces.
+
+const SWITCHES: Array<[string, string[]]> = [
+  ['--version', ['Prints the version number of the kernel.']],
+  ['--help', ['Prints this message.']],
+  ['mem=<Amount of desired ram>', [
+    'This controls how much "physical" memory the guest kernel gets.',
+    "The size is a number followed by one of 'K', 'M', 'G' (any case),",
+    'which have the obvious meanings. The default is 64M.',
+    '    Example: mem=256M',
+  ]],
+  ['initrd=<initrd image>', [
+    'This is used to boot UML from an initrd image. The argument is the',
+    'name of the file containing the image. Without it, tuml boots the',
+    "default image's initramfs.",
+  ]],
+  ['root=<device>', ['The root device, passed to the guest kernel.']],
+  ['init=<program>', ['The first program the guest kernel runs, passed to the guest kernel.']],
+  ['umid=<name>', [
+    'This is used to assign a unique identity to this UML machine and',
+    'is used for naming the pid file and management console socket.',
+  ]],
+  ['noreboot', ['Exit instead of rebooting when the guest asks for a reboot.']],
+  ['con[0]=<channel>', [
+    'Attach a console to a host channel: fd:<n> or null, or',
+    '<input>,<output> (for example con0=fd:0,fd:1, the default for con0).',
+  ]],
+];
+
+export function helpText(version: string): string {
+  const lines = [`User Mode Linux v${version}`, '\ttuml: a riscv64 Linux guest in an emulated machine', ''];
+  for (const [name, text] of SWITCHES) {
+    lines.push(name, ...text.map((t) => `    ${t}`), '');
+  }
+  lines.push('Every other argument is passed to the guest kernel command line.', '');
+  return lines.join('\n');
+}

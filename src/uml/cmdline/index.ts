@@ -1,0 +1,148 @@
+// UML's command line (the spec's command-line.md), turned into a typed
+// MachineConfig. UML-level switches that only the host needs (mem=, initrd=,
+// umid=, noreboot, con=) are consumed here; every other argument joins the
+// guest kernel command line, in order, separated by single spaces.
+
+import { type LineConfig, parseLineConfig } from './channel.js';
+import { formatSize, parseCInteger, parseSize } from './size.js';
+
+export { helpText } from './help.js';
+export type { Channel, LineConfig } from './channel.js';
+
+/** UML's default RAM size. */
+export const DEFAULT_MEM = 64 * 1024 * 1024;
+/** The CPU core keeps guest RAM in one wasm memory of at most 4 GiB, after 16 MiB of its own. */
+export const MAX_MEM = 4096 * 1024 * 1024 - 16 * 1024 * 1024;
+/** riscv COMMAND_LINE_SIZE is 1024 bytes including the terminating NUL. */
+export const MAX_CMDLINE = 1023;
+/** UML's umid length limit; longer names are ignored. */
+const UMID_MAX = 63;
+
+export interface MachineConfig {
+  /** Guest RAM in bytes (page-aligned). */
+  memBytes: number;
+  /** Host path of an initrd/initramfs image, from initrd=. */
+  initrd?: string;
+  /** root= and init= as given (they also stay in the kernel command line). */
+  root?: string;
+  init?: string;
+  /** Machine id, from umid=. */
+  umid?: string;
+  /** Reboot requests end the process (status 0). */
+  noreboot: boolean;
+  /** con0's channels. */
+  con0: LineConfig;
+  /** The guest kernel command line. */
+  cmdline: string;
+  /** Non-fatal remarks about the arguments, one line each. */
+  warnings: string[];
+}
+
+export type ParseResult =
+  | { kind: 'run'; config: MachineConfig }
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'error'; message: string };
+
+const err = (message: string): ParseResult => ({ kind: 'error', message: `tuml: ${message}` });
+
+/**
+ * Parses the arguments after the program name. Errors come back as one line
+ * (`tuml: mem=12Q: invalid size`); nothing is printed here.
+ */
+export function parseCommandLine(argv: readonly string[]): ParseResult {
+  let memBytes = DEFAULT_MEM;
+  let initrd: string | undefined;
+  let root: string | undefined;
+  let init: string | undefined;
+  let umid: string | undefined;
+  let noreboot = false;
+  let conDefault: LineConfig | undefined;
+  let con0: LineConfig | undefined;
+  const kernel: string[] = [];
+  const warnings: string[] = [];
+
+  for (const arg of argv) {
+    if (arg.startsWith(' ')) continue; // UML skips these
+    if (arg === '--help') return { kind: 'help' };
+    if (arg === '--version') return { kind: 'version' };
+
+    if (arg.startsWith('mem=')) {
+      const v = parseSize(arg.slice(4));
+      if (v === undefined) return err(`${arg}: invalid size`);
+      if (v > MAX_MEM) return err(`${arg}: too large (at most ${formatSize(MAX_MEM)})`);
+      memBytes = Math.ceil(v / 4096) * 4096;
+      continue;
+    }
+    if (arg.startsWith('initrd=')) {
+      const path = arg.slice(7);
+      if (!path) return err(`${arg}: missing file name`);
+      initrd = path;
+      continue;
+    }
+    if (arg.startsWith('umid=')) {
+      const name = arg.slice(5);
+      if (umid !== undefined) warnings.push('umid already set');
+      else if (name.length > UMID_MAX || name.length === 0) warnings.push(`${arg}: ignored (1 to ${UMID_MAX} characters)`);
+      else if (name.includes('/')) return err(`${arg}: a umid cannot contain '/'`);
+      else umid = name;
+      continue;
+    }
+    if (arg === 'noreboot') {
+      noreboot = true;
+      continue;
+    }
+    if (arg.startsWith('con') && !arg.startsWith('console=')) {
+      const r = parseConsoleSwitch(arg);
+      if (typeof r === 'string') return err(r);
+      if (r.line === 'default') conDefault = r.config;
+      else if (r.line === 0) con0 = r.config;
+      else warnings.push(`${arg}: only con0 exists for now; ignored`);
+      continue;
+    }
+
+    if (arg.startsWith('root=')) root = arg.slice(5);
+    if (arg.startsWith('init=')) init = arg.slice(5);
+    kernel.push(arg);
+  }
+
+  if (!kernel.some((a) => a.startsWith('console='))) kernel.push('console=ttyS0');
+  const cmdline = kernel.map(guestConsoleName).join(' ');
+  if (cmdline.length > MAX_CMDLINE) {
+    return err(`kernel command line too long (${cmdline.length} bytes, at most ${MAX_CMDLINE})`);
+  }
+  const config: MachineConfig = {
+    memBytes, noreboot, cmdline, warnings,
+    con0: con0 ?? conDefault ?? { input: { type: 'fd', fd: 0 }, output: { type: 'fd', fd: 1 } },
+  };
+  if (initrd !== undefined) config.initrd = initrd;
+  if (root !== undefined) config.root = root;
+  if (init !== undefined) config.init = init;
+  if (umid !== undefined) config.umid = umid;
+  return { kind: 'run', config };
+}
+
+/** `con=…` / `con<n>=…` → the line and its configuration, or an error text. */
+function parseConsoleSwitch(arg: string): { line: number | 'default'; config: LineConfig } | string {
+  const rest = arg.slice(3);
+  const eq = rest.indexOf('=');
+  let line: number | 'default';
+  if (eq === 0) line = 'default';
+  else {
+    const n = eq > 0 ? parseCInteger(rest.slice(0, eq)) : undefined;
+    if (n === undefined) return `${arg}: Couldn't parse device number`;
+    if (n > 15) return `${arg}: Device number out of range`;
+    line = n;
+  }
+  const config = parseLineConfig(rest.slice(eq + 1));
+  if (typeof config === 'object' && 'error' in config) return `${arg}: ${config.error}`;
+  return { line, config };
+}
+
+/**
+ * UML's console names in the guest's terms: UML's tty0 (con0) is the guest's
+ * first serial port at this stage, where con0 is attached.
+ */
+function guestConsoleName(arg: string): string {
+  return arg === 'console=tty0' ? 'console=ttyS0' : arg;
+}

@@ -1,0 +1,179 @@
+// The one place where a parsed UML configuration meets the host: it reads the
+// boot images, opens the host channels and builds the machine with them.
+//
+// Consoles at this stage: con0's channel carries every guest console — the
+// UART (ttyS0), the SBI console (hvc0, and earlycon=sbi) and the virtio
+// console (hvc1; hvc0 belongs to the SBI console in kernels with
+// HVC_RISCV_SBI). All output goes to con0's output; input goes to the device
+// named by the last console= on the guest command line (ttyS0 by default).
+
+import { randomFillSync } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { NodeClock, NodeScheduler } from '../host/clock.js';
+import { StdioChannel } from '../host/console/stdio.js';
+import { Machine, type MachineExit } from '../machine/machine.js';
+import type { SbiConsole } from '../machine/sbi.js';
+import { VirtioConsole } from '../virtio/console.js';
+import type { MachineConfig } from './cmdline/index.js';
+
+export interface WireOptions {
+  /** The compiled CPU core. */
+  core: WebAssembly.Module;
+  /** Host path of the kernel Image. */
+  kernel: string;
+  /** initramfs used when the command line has no initrd=. */
+  defaultInitrd?: string;
+  /** Where host-side messages go (one line each). */
+  log: (line: string) => void;
+}
+
+export interface WiredMachine {
+  machine: Machine;
+  /** Runs the machine to its end, then releases the host resources. */
+  run(): Promise<MachineExit>;
+  /** Releases the host side (terminal mode, stdin). Idempotent. */
+  dispose(): Promise<void>;
+}
+
+/** A host-side problem that stops the boot (missing kernel, …). */
+export class WireError extends Error {}
+
+type InputTarget = 'uart' | 'sbi' | 'virtio';
+
+/** Which device gets con0's input, from the guest's preferred (last) console=. */
+function inputTarget(cmdline: string): InputTarget {
+  let target: InputTarget = 'uart';
+  for (const arg of cmdline.split(' ')) {
+    if (!arg.startsWith('console=')) continue;
+    const name = arg.slice(8).split(',')[0];
+    if (name === 'hvc0') target = 'sbi';
+    else if (/^hvc[1-9]/.test(name)) target = 'virtio';
+    else if (name.startsWith('ttyS')) target = 'uart';
+  }
+  return target;
+}
+
+export async function wireMachine(config: MachineConfig, opts: WireOptions): Promise<WiredMachine> {
+  let kernel: Uint8Array;
+  try {
+    kernel = await readFile(opts.kernel);
+  } catch (e) {
+    throw new WireError(`cannot read the kernel ${opts.kernel}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+  let initrd: Uint8Array | undefined;
+  if (config.initrd !== undefined) {
+    // As UML: a missing or empty initrd is reported and the boot goes on without it.
+    try {
+      initrd = await readFile(config.initrd);
+      if (initrd.length === 0) {
+        opts.log(`"${config.initrd}" is empty`);
+        initrd = undefined;
+      }
+    } catch (e) {
+      opts.log(`Opening '${config.initrd}' failed - err = ${(e as NodeJS.ErrnoException).errno ?? e}`);
+    }
+  } else if (opts.defaultInitrd) {
+    try {
+      initrd = await readFile(opts.defaultInitrd);
+    } catch (e) {
+      throw new WireError(`cannot read the initramfs ${opts.defaultInitrd}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+  }
+
+  const con0 = config.con0;
+  const channel = new StdioChannel({
+    input: con0 !== 'none' && con0.input.type === 'fd',
+    output: con0 !== 'none' && con0.output.type === 'fd' ? (con0.output.fd as 1 | 2) : null,
+  });
+  const out = { write: (d: Uint8Array) => channel.write(d) };
+
+  // SBI console input is polled by the guest (getchar / DBCN read).
+  const sbiInput: number[] = [];
+  const sbiConsole: SbiConsole = {
+    write: out.write,
+    read: (dst) => {
+      const n = Math.min(dst.length, sbiInput.length);
+      for (let i = 0; i < n; i++) dst[i] = sbiInput[i];
+      sbiInput.splice(0, n);
+      if (n > 0) channel.resume();
+      return n;
+    },
+  };
+  const virtioConsole = new VirtioConsole(out);
+
+  const machine = await Machine.create({
+    core: opts.core,
+    ramSize: config.memBytes,
+    kernel,
+    initrd,
+    cmdline: config.cmdline,
+    clock: new NodeClock(),
+    scheduler: new NodeScheduler(),
+    random: (buf) => randomFillSync(buf),
+    sbiConsole,
+    uart: out,
+    rtc: true,
+    syscon: true,
+    virtio: [virtioConsole],
+    noreboot: config.noreboot,
+    onWarning: (msg) => opts.log(msg),
+  });
+
+  // Input routing, with back-pressure: what a device refuses waits, and stdin pauses.
+  const target = inputTarget(config.cmdline);
+  let backlog: Uint8Array[] = [];
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const offer = (d: Uint8Array): number => {
+    switch (target) {
+      case 'uart':
+        return machine.uart ? machine.uart.receive(d) : d.length;
+      case 'virtio':
+        return virtioConsole.receive(d);
+      case 'sbi': {
+        const n = Math.min(d.length, 64 * 1024 - sbiInput.length);
+        for (let i = 0; i < n; i++) sbiInput.push(d[i]);
+        return n;
+      }
+    }
+  };
+  const drain = () => {
+    retry = undefined;
+    while (backlog.length) {
+      const d = backlog[0];
+      const n = offer(d);
+      if (n < d.length) {
+        backlog[0] = d.subarray(n);
+        channel.pause();
+        retry = setTimeout(drain, 10);
+        return;
+      }
+      backlog.shift();
+    }
+    channel.resume();
+  };
+
+  let disposed = false;
+  const dispose = async () => {
+    if (disposed) return;
+    disposed = true;
+    if (retry) clearTimeout(retry);
+    backlog = [];
+    await channel.close();
+  };
+
+  return {
+    machine,
+    dispose,
+    run: async () => {
+      channel.open((d) => {
+        backlog.push(d.slice());
+        if (!retry) drain();
+      });
+      try {
+        return await machine.run();
+      } finally {
+        await dispose();
+      }
+    },
+  };
+}

@@ -1,0 +1,101 @@
+// UML's command line → MachineConfig.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_MEM, type MachineConfig, helpText, parseCommandLine } from '../src/uml/cmdline/index.js';
+import { parseCInteger, parseSize } from '../src/uml/cmdline/size.js';
+
+function run(...argv: string[]): MachineConfig {
+  const r = parseCommandLine(argv);
+  assert.equal(r.kind, 'run', r.kind === 'error' ? r.message : undefined);
+  return (r as { config: MachineConfig }).config;
+}
+
+function error(...argv: string[]): string {
+  const r = parseCommandLine(argv);
+  assert.equal(r.kind, 'error');
+  return (r as { message: string }).message;
+}
+
+test('defaults: 64M, con0 on stdin/stdout, a console= for the guest', () => {
+  const c = run();
+  assert.equal(c.memBytes, DEFAULT_MEM);
+  assert.equal(c.noreboot, false);
+  assert.deepEqual(c.con0, { input: { type: 'fd', fd: 0 }, output: { type: 'fd', fd: 1 } });
+  assert.equal(c.cmdline, 'console=ttyS0');
+});
+
+test('mem= with suffixes and C literals', () => {
+  assert.equal(run('mem=128M').memBytes, 128 << 20);
+  assert.equal(run('mem=1g').memBytes, 1 << 30);
+  assert.equal(run('mem=65536k').memBytes, 64 << 20);
+  assert.equal(run('mem=0x4000000').memBytes, 64 << 20);
+  assert.equal(run('mem=1000000').memBytes, 1003520, 'rounded up to a page');
+  assert.equal(parseSize('010K'), 8 * 1024, 'leading 0 is octal');
+  assert.equal(parseCInteger('09'), undefined);
+});
+
+test('bad sizes give one clear error line', () => {
+  assert.equal(error('mem=12Q'), 'tuml: mem=12Q: invalid size');
+  assert.equal(error('mem='), 'tuml: mem=: invalid size');
+  assert.equal(error('mem=abc'), 'tuml: mem=abc: invalid size');
+  assert.equal(error('mem=-1M'), 'tuml: mem=-1M: invalid size');
+  assert.match(error('mem=8G'), /^tuml: mem=8G: too large/);
+});
+
+test('host-side switches are consumed; everything else joins the kernel command line in order', () => {
+  const c = run('mem=96M', 'root=/dev/vda', 'rw', 'init=/bin/sh', 'initrd=/tmp/rd.gz', 'umid=box', 'noreboot',
+    'con0=fd:0,fd:1', 'quiet', 'console=hvc0', 'ubd0=disk.img', '--weird');
+  assert.equal(c.memBytes, 96 << 20);
+  assert.equal(c.initrd, '/tmp/rd.gz');
+  assert.equal(c.root, '/dev/vda');
+  assert.equal(c.init, '/bin/sh');
+  assert.equal(c.umid, 'box');
+  assert.equal(c.noreboot, true);
+  assert.equal(c.cmdline, 'root=/dev/vda rw init=/bin/sh quiet console=hvc0 ubd0=disk.img --weird');
+});
+
+test("UML's console=tty0 means con0, which is the guest's ttyS0 here", () => {
+  assert.equal(run('console=tty0').cmdline, 'console=ttyS0');
+});
+
+test('arguments starting with a space are skipped, as UML does', () => {
+  assert.equal(run(' ignored', 'a').cmdline, 'a console=ttyS0');
+});
+
+test('--help and --version anywhere', () => {
+  assert.equal(parseCommandLine(['mem=64M', '--help']).kind, 'help');
+  assert.equal(parseCommandLine(['--version']).kind, 'version');
+  const h = helpText('1.2.3');
+  assert.match(h, /^User Mode Linux v1\.2\.3\n/);
+  assert.match(h, /\nmem=<Amount of desired ram>\n {4}/);
+});
+
+test('umid: length limit, repeated, slash', () => {
+  const long = run(`umid=${'x'.repeat(64)}`);
+  assert.equal(long.umid, undefined);
+  assert.equal(long.warnings.length, 1);
+  const twice = run('umid=a', 'umid=b');
+  assert.equal(twice.umid, 'a');
+  assert.deepEqual(twice.warnings, ['umid already set']);
+  assert.match(error('umid=a/b'), /cannot contain/);
+});
+
+test('con= and con0= channels', () => {
+  assert.deepEqual(run('con=null').con0, { input: { type: 'null' }, output: { type: 'null' } });
+  assert.deepEqual(run('con=null', 'con0=fd:0,fd:2').con0, { input: { type: 'fd', fd: 0 }, output: { type: 'fd', fd: 2 } });
+  assert.deepEqual(run('con0=fd:0,fd:1', 'con=null').con0.valueOf(), { input: { type: 'fd', fd: 0 }, output: { type: 'fd', fd: 1 } },
+    'conN= beats con=, whatever the order');
+  assert.equal(run('con0=none').con0, 'none');
+  assert.equal(run('con1=fd:0,fd:1').warnings.length, 1);
+  assert.match(error('con0=pty'), /^tuml: con0=pty: channel type "pty" is not supported yet$/);
+  assert.match(error('con0=fd:7'), /only fd:0, fd:1 and fd:2/);
+  assert.match(error('con0=bogus'), /no such channel type/);
+  assert.match(error('con16=null'), /Device number out of range/);
+  assert.match(error('conx=null'), /Couldn't parse device number/);
+  assert.equal(run('console=ttyS0').cmdline, 'console=ttyS0', 'console= is not a con switch');
+});
+
+test('the riscv kernel command line limit is enforced', () => {
+  assert.match(error('x'.repeat(1100)), /^tuml: kernel command line too long/);
+});

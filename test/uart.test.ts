@@ -1,0 +1,109 @@
+// ns16550a: registers, RX from the host, THR interrupt, loopback.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Uart16550 } from '../src/machine/uart16550.js';
+
+const RBR = 0, THR = 0, IER = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7;
+
+function setup() {
+  const out: number[] = [];
+  const irq = { level: false, set(l: boolean) { this.level = l; } };
+  const u = new Uart16550({ write: (d) => out.push(...d) }, irq);
+  const r = (o: number) => u.read(o, 1);
+  const w = (o: number, v: number) => u.write(o, v, 1);
+  return { u, out, irq, r, w };
+}
+
+test('transmit goes to the backend; LSR always shows THR empty', () => {
+  const { out, r, w } = setup();
+  for (const c of 'hi\n') w(THR, c.charCodeAt(0));
+  assert.equal(String.fromCharCode(...out), 'hi\n');
+  assert.equal(r(LSR) & 0x60, 0x60);
+});
+
+test('receive: data ready, RDI interrupt, bytes in order', () => {
+  const { u, irq, r, w } = setup();
+  assert.equal(u.receive(new TextEncoder().encode('ab')), 2);
+  assert.equal(r(LSR) & 1, 1);
+  assert.equal(irq.level, false, 'RDI not enabled');
+  w(IER, 0x01);
+  assert.equal(irq.level, true);
+  assert.equal(r(IIR) & 0x0f, 0x04);
+  assert.equal(r(RBR), 0x61);
+  assert.equal(r(RBR), 0x62);
+  assert.equal(r(LSR) & 1, 0);
+  assert.equal(irq.level, false);
+  assert.equal(r(IIR) & 0x0f, 0x01);
+});
+
+test('THRE interrupt: raised on enable, cleared by reading IIR, raised again after a write', () => {
+  const { irq, r, w } = setup();
+  w(IER, 0x02);
+  assert.equal(irq.level, true);
+  assert.equal(r(IIR) & 0x0f, 0x02);
+  assert.equal(irq.level, false, 'reading IIR acknowledges THRE');
+  assert.equal(r(IIR) & 0x0f, 0x01);
+  // Linux's THRE test: toggling IER.THRI must re-assert it.
+  w(IER, 0);
+  w(IER, 0x02);
+  assert.equal(r(IIR) & 0x0f, 0x02);
+  w(THR, 0x41);
+  assert.equal(irq.level, true);
+});
+
+test('RX data outranks THRE; FIFO bits show in IIR once enabled', () => {
+  const { u, r, w } = setup();
+  w(FCR, 0x01);
+  w(IER, 0x03);
+  u.receive(Uint8Array.of(1));
+  assert.equal(r(IIR), 0xc4);
+  r(RBR);
+  assert.equal(r(IIR), 0xc2);
+});
+
+test('FCR clear drops pending input', () => {
+  const { u, r, w } = setup();
+  u.receive(Uint8Array.of(1, 2, 3));
+  w(FCR, 0x01 | 0x02);
+  assert.equal(r(LSR) & 1, 0);
+});
+
+test('divisor latch, scratch, LCR and MCR read back', () => {
+  const { out, r, w } = setup();
+  w(LCR, 0x83);
+  w(0, 0x01);
+  w(1, 0x02);
+  assert.equal(r(0), 0x01);
+  assert.equal(r(1), 0x02);
+  assert.equal(out.length, 0, 'DLL write is not a transmit');
+  w(LCR, 0x03);
+  assert.equal(r(LCR), 0x03);
+  assert.equal(r(IER), 0, 'IER is separate from DLM');
+  w(SCR, 0x5a);
+  assert.equal(r(SCR), 0x5a);
+  w(MCR, 0x0b);
+  assert.equal(r(MCR), 0x0b);
+});
+
+test('loopback: THR comes back on RBR and MSR mirrors MCR', () => {
+  const { out, r, w } = setup();
+  w(MCR, 0x10 | 0x0f);
+  assert.equal(r(MSR) & 0xf0, 0xf0);
+  w(THR, 0x55);
+  assert.equal(out.length, 0);
+  assert.equal(r(LSR) & 1, 1);
+  assert.equal(r(RBR), 0x55);
+  w(MCR, 0x10);
+  assert.equal(r(MSR) & 0xf0, 0);
+  w(MCR, 0x08);
+  assert.equal(r(MSR) & 0xb0, 0xb0, 'outside loopback: a connected modem');
+});
+
+test('host input beyond the buffer is refused, not lost silently', () => {
+  const { u } = setup();
+  const big = new Uint8Array(70_000);
+  const n = u.receive(big);
+  assert.ok(n < big.length);
+  assert.equal(u.rxSpace, 0);
+});

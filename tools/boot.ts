@@ -1,0 +1,97 @@
+// `tuml [UML arguments...]`: boots the default guest image (images/default/Image
+// and its initramfs) with a UML command line. Exit status: the guest's poweroff
+// status (0 normally), 0 after a reboot with `noreboot`, 1 after SIGINT/SIGTERM
+// or a fatal error, 1 for a bad command line.
+//
+// Debugging aid: `kill -USR2 <pid>` prints the hart's registers to stderr.
+
+import { join } from 'node:path';
+import { coreModule, packageRoot, packageVersion } from '../src/host/wasm.js';
+import { BootError, type MachineExit } from '../src/machine/machine.js';
+import { helpText, parseCommandLine } from '../src/uml/cmdline/index.js';
+import { WireError, wireMachine } from '../src/uml/wire.js';
+
+export const summary = 'boot Linux with a UML command line (the default when no command is given)';
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+export async function boot(argv: string[]): Promise<number> {
+  const parsed = parseCommandLine(argv);
+  switch (parsed.kind) {
+    case 'help':
+      process.stdout.write(helpText(packageVersion()));
+      return 0;
+    case 'version':
+      process.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    case 'error':
+      log(parsed.message);
+      return 1;
+  }
+  const config = parsed.config;
+  for (const w of config.warnings) log(`tuml: ${w}`);
+
+  const root = packageRoot();
+  const image = join(root, 'images', 'default');
+  let wired;
+  try {
+    wired = await wireMachine(config, {
+      core: await coreModule(),
+      kernel: join(image, 'Image'),
+      defaultInitrd: join(image, 'initramfs.cpio.gz'),
+      log: (line) => log(`tuml: ${line}`),
+    });
+  } catch (e) {
+    if (e instanceof WireError || e instanceof BootError) {
+      log(e instanceof BootError ? e.message : `tuml: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+  const machine = wired.machine;
+
+  // SIGINT/SIGTERM: orderly stop, status 1 (as UML). A second signal ends at once.
+  let signalled = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalled) {
+      void wired.dispose().finally(() => process.exit(1));
+      return;
+    }
+    signalled = true;
+    log(`tuml: ${sig}: stopping`);
+    machine.stop();
+  };
+  const onDebug = () => log(machine.debugState());
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
+  process.on('SIGUSR2', onDebug);
+
+  let exit: MachineExit;
+  try {
+    exit = await wired.run();
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+    process.off('SIGUSR2', onDebug);
+    await wired.dispose();
+  }
+
+  switch (exit.kind) {
+    case 'poweroff':
+      return exit.code;
+    case 'reboot':
+      return 0;
+    case 'stopped':
+      return 1;
+    case 'fatal':
+      log(`tuml: ${exit.message}`);
+      log(machine.debugState());
+      return 1;
+  }
+}
+
+/** Entry point for the dispatcher: same as boot(). */
+export function main(args: string[]): Promise<number> {
+  return boot(args);
+}
