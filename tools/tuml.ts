@@ -42,8 +42,7 @@ async function main(argv: string[]): Promise<number> {
   const load = first !== undefined ? commands[first] : undefined;
   if (load) return (await load()).main(rest);
   // Anything else is a UML command line (mem=64M ubd0=... single), for the boot command.
-  process.stderr.write("tuml: booting Linux is not available yet; run a bare-metal program with 'tuml elf <file.elf>' (see tuml --help)\n");
-  return 1;
+  return (await import('./boot.js')).boot(argv);
 }
 
 main(process.argv.slice(2)).then(
