@@ -1,0 +1,165 @@
+# Zicntr: cycle, time, instret (and mcycle/minstret), their gating by mcounteren for S
+# and by mcounteren & scounteren for U, and exact instret counting.
+#include "tuml_test.h"
+
+/* n: `insn` (at label 4) run in privilege `prv` must trap as illegal to M. */
+#define ILLEGAL_IN(n, prv, insn...)                 \
+  EXPECT_TRAP(2f);                                  \
+  ENTER_PRIV(prv, 4f);                              \
+4: insn;                                            \
+  FAIL(n);                                          \
+2: CHECK_TRAP(n, CAUSE_ILLEGAL_INSN, 4b)
+
+/* n: `insn` run in privilege `prv` must not trap; then ecall back to M. */
+#define ALLOWED_IN(n, prv, insn...)                 \
+  EXPECT_TRAP(2f);                                  \
+  ENTER_PRIV(prv, 4f);                              \
+4: insn;                                            \
+  ecall;                                            \
+2: li TESTNUM, n;                                   \
+  li t6, 8 + prv;                                   \
+  bne s9, t6, tuml_fail
+
+TEST_BEGIN
+  # ---- the counters count ----
+  rdcycle a0
+  rdinstret a1
+  li t0, 100
+1: addi t0, t0, -1
+  bnez t0, 1b
+  rdcycle a2
+  rdinstret a3
+  li TESTNUM, 2
+  bgeu a0, a2, tuml_fail
+  li TESTNUM, 3
+  bgeu a1, a3, tuml_fail
+  sub a4, a3, a1
+  li TESTNUM, 4
+  li t1, 200
+  bltu a4, t1, tuml_fail     # at least the 200 loop instructions retired
+  csrr a0, mcycle
+  csrr a1, minstret
+  csrr a0, hpmcounter3       # unimplemented HPM counters read (as zero) without trapping
+  csrr a0, mhpmcounter3
+
+  # QEMU's instret is not exact and its spike machine has no time CSR: stop here on QEMU
+  BRANCH_IF_QEMU(qemu)
+
+  # ---- instret is exact ----
+  csrr a0, minstret
+  csrr a1, minstret
+  sub a2, a1, a0
+  CHECK(5, a2, 1)
+  rdinstret a0
+  nop
+  nop
+  nop
+  addi x0, x0, 0
+  rdinstret a1
+  sub a2, a1, a0
+  CHECK(6, a2, 5)
+  # taken and not-taken branches, loads and stores are one instruction each
+  la s0, buf
+  rdinstret a0
+  sd a0, 0(s0)
+  ld a3, 0(s0)
+  beqz zero, 1f
+1: bnez zero, 1f
+1: rdinstret a1
+  sub a2, a1, a0
+  CHECK(7, a2, 5)
+
+  # ---- minstret and mcycle are writable ----
+  li t0, 1000000
+  csrw minstret, t0
+  csrr a0, minstret
+  sub a0, a0, t0
+  li TESTNUM, 8
+  li t1, 4
+  bgeu a0, t1, tuml_fail     # 1000000 + (at most a few instructions)
+  csrw mcycle, t0
+  csrr a0, mcycle
+  sub a0, a0, t0
+  li TESTNUM, 9
+  li t1, 1000
+  bgeu a0, t1, tuml_fail
+
+  # ---- time advances and matches the CLINT's mtime ----
+  rdtime a0
+  li t0, 1000
+1: addi t0, t0, -1
+  bnez t0, 1b
+  rdtime a1
+  li TESTNUM, 10
+  bgeu a0, a1, tuml_fail
+  li t0, CLINT_MTIME
+  ld a2, 0(t0)
+  rdtime a3
+  li TESTNUM, 11
+  bltu a2, a1, tuml_fail     # mtime is not behind an earlier time read
+  bltu a3, a2, tuml_fail     # and time is not behind mtime
+
+  # ---- gating by mcounteren (S) and scounteren (U) ----
+  csrwi mcounteren, 0
+  csrwi scounteren, 0
+  ILLEGAL_IN(20, PRV_S, rdcycle a0)
+  ILLEGAL_IN(21, PRV_S, rdtime a0)
+  ILLEGAL_IN(22, PRV_S, rdinstret a0)
+  ILLEGAL_IN(23, PRV_U, rdcycle a0)
+  ILLEGAL_IN(24, PRV_U, rdtime a0)
+  ILLEGAL_IN(25, PRV_U, rdinstret a0)
+  ILLEGAL_IN(26, PRV_S, csrr a0, hpmcounter3)
+  # mcounteren.CY only: cycle allowed in S, not time or instret
+  csrwi mcounteren, 1
+  ALLOWED_IN(30, PRV_S, rdcycle a0)
+  ILLEGAL_IN(31, PRV_S, rdtime a0)
+  ILLEGAL_IN(32, PRV_S, rdinstret a0)
+  ILLEGAL_IN(33, PRV_U, rdcycle a0)     # U also needs scounteren
+  csrwi mcounteren, 2
+  ALLOWED_IN(34, PRV_S, rdtime a0)
+  ILLEGAL_IN(35, PRV_S, rdcycle a0)
+  csrwi mcounteren, 4
+  ALLOWED_IN(36, PRV_S, rdinstret a0)
+  ILLEGAL_IN(37, PRV_S, rdtime a0)
+  # U: needs both
+  csrwi mcounteren, 7
+  csrwi scounteren, 0
+  ILLEGAL_IN(40, PRV_U, rdcycle a0)
+  ILLEGAL_IN(41, PRV_U, rdtime a0)
+  ILLEGAL_IN(42, PRV_U, rdinstret a0)
+  csrwi scounteren, 7
+  ALLOWED_IN(43, PRV_U, rdcycle a0)
+  ALLOWED_IN(44, PRV_U, rdtime a0)
+  ALLOWED_IN(45, PRV_U, rdinstret a0)
+  csrwi mcounteren, 5
+  ILLEGAL_IN(46, PRV_U, rdtime a0)      # scounteren alone is not enough
+  ALLOWED_IN(47, PRV_U, rdinstret a0)
+  csrwi mcounteren, 7
+  csrwi scounteren, 2
+  ALLOWED_IN(48, PRV_U, rdtime a0)
+  ILLEGAL_IN(49, PRV_U, rdcycle a0)
+  ALLOWED_IN(50, PRV_S, rdcycle a0)     # scounteren does not gate S
+  # M-mode counters are never accessible from S
+  ILLEGAL_IN(51, PRV_S, csrr a0, mcycle)
+  ILLEGAL_IN(52, PRV_S, csrr a0, minstret)
+  csrwi mcounteren, 0
+  csrwi scounteren, 0
+  j done
+
+qemu:
+  # QEMU: gating of cycle and instret only
+  csrwi mcounteren, 0
+  csrwi scounteren, 0
+  ILLEGAL_IN(60, PRV_S, rdcycle a0)
+  ILLEGAL_IN(61, PRV_U, rdinstret a0)
+  csrwi mcounteren, 5
+  ALLOWED_IN(62, PRV_S, rdcycle a0)
+  ILLEGAL_IN(63, PRV_U, rdcycle a0)
+  csrwi scounteren, 5
+  ALLOWED_IN(64, PRV_U, rdinstret a0)
+done:
+TEST_END
+
+  .data
+  .align 3
+buf: .dword 0
