@@ -487,7 +487,7 @@ function sqrtD(a: u64, rm: u32): u64 {
 function fmaD(a: u64, b: u64, c: u64, negP: u64, negC: u64, rm: u32): u64 {
   const ea = <i32>(a >> 52) & 0x7ff;
   const eb = <i32>(b >> 52) & 0x7ff;
-  // Fast path: |a|, |b| in [2^-1022, 2^995), product at least 2^-900, c finite.
+  // Fast path: |a|, |b| in [2^-1022, 2^995), product at least 2^-899, c finite.
   if (<u32>(ea - 1) < 2017 && <u32>(eb - 1) < 2017 && ea + eb >= 1147 && (c & EXP_D) != EXP_D) {
     let x = fD(a);
     let y = fD(b);
