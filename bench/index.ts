@@ -1,0 +1,19 @@
+// `npm run bench`: runs the benchmarks and prints tuml beside its anchor (QEMU).
+// Exit status 1 when a benchmark fails (e.g. results differ between tuml and QEMU).
+
+import { runCpuBench } from './cpu/run.js';
+
+const benches: Array<[string, () => unknown]> = [['cpu', () => runCpuBench()]];
+
+const only = process.argv.slice(2);
+let failed = 0;
+for (const [name, run] of benches) {
+  if (only.length && !only.includes(name)) continue;
+  try {
+    await run();
+  } catch (e) {
+    failed++;
+    console.error(`bench ${name}: FAILED: ${(e as Error).message}`);
+  }
+}
+process.exit(failed ? 1 : 0);
