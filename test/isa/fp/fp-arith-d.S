@@ -4,6 +4,8 @@
 
 TEST_BEGIN
 
+  /* ---- fadd.d/fsub.d: exact, ties, overflow at the top, exact subnormal sums, signed zeros, infinities, NaNs */
+
   /* 1: fadd.d rne 3ff0000000000000 4000000000000000 => 4008000000000000 - */
   li t0, 0x3ff0000000000000
   fmv.d.x fa0, t0
@@ -484,6 +486,8 @@ TEST_BEGIN
   CHECK(80, a5, 0x7ff8000000000000)
   CHECK(81, a4, 16)
 
+  /* ---- fmul.d: inexact, overflow, underflow (tininess after rounding), signed zeros, invalid */
+
   /* 41: fmul.d rne 4008000000000000 3fd5555555555555 => 3ff0000000000000 NX */
   li t0, 0x4008000000000000
   fmv.d.x fa0, t0
@@ -783,6 +787,8 @@ TEST_BEGIN
   fmv.x.d a5, fa3
   CHECK(130, a5, 0x0000000000000004)
   CHECK(131, a4, 3)
+
+  /* ---- fdiv.d and fsqrt.d */
 
   /* 66: fdiv.d rne 3ff0000000000000 4008000000000000 => 3fd5555555555555 NX */
   li t0, 0x3ff0000000000000

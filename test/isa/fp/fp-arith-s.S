@@ -4,6 +4,8 @@
 
 TEST_BEGIN
 
+  /* ---- fadd.s/fsub.s: exact, ties, overflow at the top, exact subnormal sums, signed zeros, infinities, NaNs, unboxed operands */
+
   /* 1: fadd.s rne 3f800000 40000000 => 40400000 - */
   li t0, 0xffffffff3f800000
   fmv.d.x fa0, t0
@@ -556,6 +558,8 @@ TEST_BEGIN
   CHECK(92, a5, 0xffffffff7fc00000)
   CHECK(93, a4, 16)
 
+  /* ---- fmul.s: inexact, overflow, underflow (tininess after rounding), signed zeros, invalid */
+
   /* 47: fmul.s rne 40400000 3eaaaaab => 3f800000 NX */
   li t0, 0xffffffff40400000
   fmv.d.x fa0, t0
@@ -867,6 +871,8 @@ TEST_BEGIN
   fmv.x.d a5, fa3
   CHECK(144, a5, 0xffffffff7fc00000)
   CHECK(145, a4, 0)
+
+  /* ---- fdiv.s and fsqrt.s */
 
   /* 73: fdiv.s rne 3f800000 40400000 => 3eaaaaab NX */
   li t0, 0xffffffff3f800000

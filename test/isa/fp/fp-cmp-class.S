@@ -4,6 +4,8 @@
 
 TEST_BEGIN
 
+  /* ---- feq/flt/fle, fmin/fmax, fclass, sign injection */
+
   /* 1: feq.s 3f800000 40000000 => 0000000000000000 - */
   li t0, 0xffffffff3f800000
   fmv.d.x fa0, t0
@@ -2780,6 +2782,8 @@ TEST_BEGIN
   CHECK(472, a5, 0x7ff0000000000000)
   CHECK(473, a4, 0)
 
+  /* ---- improperly NaN-boxed single operands read as the canonical NaN */
+
   /* 237: feq.s 000000003f800000 3f800000 => 0000000000000000 - */
   li t0, 0x000000003f800000
   fmv.d.x fa0, t0
@@ -3013,6 +3017,8 @@ TEST_BEGIN
   fmv.x.d a5, fa3
   CHECK(512, a5, 0xffffffff7fc00000)
   CHECK(513, a4, 0)
+
+  /* ---- moves: fmv.x.w sign-extends the raw low word, fmv.w.x boxes */
 
   /* 257: fmv.x.w ffffffff3f800000 => 000000003f800000 - */
   li t0, 0xffffffff3f800000

@@ -4,6 +4,8 @@
 
 TEST_BEGIN
 
+  /* ---- float to integer: every rounding mode, unsigned negatives, saturation at the limits, infinities and NaNs */
+
   /* 1: fcvt.w.s rne 3fc00000 => 0000000000000002 NX */
   li t0, 0xffffffff3fc00000
   fmv.d.x fa0, t0
@@ -3204,6 +3206,8 @@ TEST_BEGIN
   CHECK(638, a5, 0xffffffffffffffff)
   CHECK(639, a4, 16)
 
+  /* ---- integer to float: exact and rounded, every rounding mode */
+
   /* 320: fcvt.s.w rne 0000000000000000 => 00000000 - */
   li a0, 0x0000000000000000
   fsflags zero
@@ -5813,6 +5817,8 @@ TEST_BEGIN
   fmv.x.d a5, fa3
   CHECK(1218, a5, 0x41efffffffe00000)
   CHECK(1219, a4, 0)
+
+  /* ---- fcvt.s.d: rounding, overflow, underflow, NaNs; fcvt.d.s: exact, sNaN, unboxed */
 
   /* 610: fcvt.s.d rne 3ff0000000000000 => 3f800000 - */
   li t0, 0x3ff0000000000000

@@ -4,6 +4,8 @@
 
 TEST_BEGIN
 
+  /* ---- one instruction per flag, from clean fflags */
+
   /* 1: fdiv.s rne 3f800000 40400000 => 3eaaaaab NX */
   li t0, 0xffffffff3f800000
   fmv.d.x fa0, t0

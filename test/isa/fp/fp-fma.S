@@ -4,6 +4,8 @@
 
 TEST_BEGIN
 
+  /* ---- the four sign variants */
+
   /* 1: fmadd.s rne 40000000 40400000 3f800000 => 40e00000 - */
   li t0, 0xffffffff40000000
   fmv.d.x fa0, t0
@@ -115,6 +117,8 @@ TEST_BEGIN
   fmv.x.d a5, fa3
   CHECK(16, a5, 0xc01c000000000000)
   CHECK(17, a4, 0)
+
+  /* ---- single: a*b + c = 1 + 2^-24 + 2^-60 (just above a midpoint; rounding the sum to double first lands on it) */
 
   /* 9: fmadd.s rne 38ff0080 3a004010 3f800000 => 3f800000 NX */
   li t0, 0xffffffff38ff0080
@@ -284,6 +288,8 @@ TEST_BEGIN
   CHECK(40, a5, 0xffffffff3f7fffff)
   CHECK(41, a4, 1)
 
+  /* ---- exact cancellation of the product */
+
   /* 21: fmsub.s rne 3f800800 3f800800 3f801000 => 33800000 - */
   li t0, 0xffffffff3f800800
   fmv.d.x fa0, t0
@@ -339,6 +345,8 @@ TEST_BEGIN
   fmv.x.d a5, fa3
   CHECK(48, a5, 0xffffffff28800000)
   CHECK(49, a4, 0)
+
+  /* ---- double: (1+2^-30)^2 - (1+2^-29) = 2^-60 exactly; a separately rounded product gives 0 */
 
   /* 25: fmsub.d rne 3ff0000040000000 3ff0000040000000 3ff0000080000000 => 3d30000000000000 - */
   li t0, 0x3ff0000040000000
@@ -409,6 +417,8 @@ TEST_BEGIN
   fmv.x.d a5, fa3
   CHECK(58, a5, 0x3970000000000000)
   CHECK(59, a4, 0)
+
+  /* ---- double: product 1 + 3*2^-27 + 2^-53 is a tie on its own; a tiny addend decides it */
 
   /* 30: fmadd.d rne 3ff0000008000000 3ff0000010000000 3af0000000000000 => 3ff0000018000008 NX */
   li t0, 0x3ff0000008000000
@@ -620,6 +630,8 @@ TEST_BEGIN
   CHECK(88, a5, 0x3ff0000018000008)
   CHECK(89, a4, 0)
 
+  /* ---- double: (2^50+1) * 2^-103 + 1 = 1 + 2^-53 + 2^-103, above the midpoint */
+
   /* 45: fmadd.d rne 3d68fe700c800000 3f00635400000000 3ff0000000000000 => 3ff0000000000000 NX */
   li t0, 0x3d68fe700c800000
   fmv.d.x fa0, t0
@@ -703,6 +715,8 @@ TEST_BEGIN
   fmv.x.d a5, fa3
   CHECK(100, a5, 0xbff0000000000000)
   CHECK(101, a4, 1)
+
+  /* ---- invalid (inf*0 even with a quiet NaN addend, inf-inf), NaNs, zero signs, overflow, underflow */
 
   /* 51: fmadd.s rne 7f800000 00000000 7fc00000 => 7fc00000 NV */
   li t0, 0xffffffff7f800000
@@ -1627,6 +1641,8 @@ TEST_BEGIN
   fmv.x.d a5, fa3
   CHECK(232, a5, 0x0000000000000000)
   CHECK(233, a4, 3)
+
+  /* ---- unboxed operands, exponent gaps, subnormal operands */
 
   /* 117: fmadd.s rne 000000003f800000 3f800000 3f800000 => 7fc00000 - */
   li t0, 0x000000003f800000

@@ -4,6 +4,8 @@
 
 TEST_BEGIN
 
+  /* ---- each case in all five static modes: rne rtz rdn rup rmm */
+
   /* 1: fadd.s rne 3f800000 33000000 => 3f800000 NX */
   li t0, 0xffffffff3f800000
   fmv.d.x fa0, t0
@@ -5143,6 +5145,8 @@ TEST_BEGIN
   fmv.x.d a5, fa3
   CHECK(850, a5, 0x0008000000000001)
   CHECK(851, a4, 3)
+
+  /* ---- dynamic rounding mode: the same instruction follows frm */
 
   /* 426: fadd.s dyn:rne 3f800000 33c00000 => 3f800001 NX */
   li t0, 0xffffffff3f800000
