@@ -69,6 +69,21 @@ TEST_BEGIN
   sub a2, a1, a0
   CHECK(7, a2, 5)
 
+  # ---- an instruction that traps does not retire (ECALL, EBREAK, faults) ----
+  la t0, skip_handler
+  csrw mtvec, t0
+  rdinstret a0
+  ecall                      # not retired; the handler retires 4
+  rdinstret a1
+  sub a2, a1, a0
+  CHECK(12, a2, 5)           # the first rdinstret + 4 handler instructions
+  rdinstret a0
+  .word 0x0000000b           # illegal: not retired
+  rdinstret a1
+  sub a2, a1, a0
+  CHECK(13, a2, 5)
+  DEFAULT_TRAP
+
   # ---- minstret and mcycle are writable ----
   li t0, 1000000
   csrw minstret, t0
@@ -159,6 +174,13 @@ qemu:
   ALLOWED_IN(64, PRV_U, rdinstret a0)
 done:
 TEST_END
+
+  .align 2
+skip_handler:                # resumes after the trapping (4-byte) instruction
+  csrr t0, mepc
+  addi t0, t0, 4
+  csrw mepc, t0
+  mret
 
   .data
   .align 3
