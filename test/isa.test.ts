@@ -63,6 +63,7 @@ async function run(elf: string, opts: BareMetalOptions = {}) {
   const dec = new TextDecoder();
   const res = await runBareMetal(await coreModule(), readFileSync(elf), {
     maxInstructions: 5e8,
+    ramBytes: 8 << 20, // the test programs are small; a smaller RAM makes each hart quicker to create
     yieldMs: 0,
     output: (_fd, b) => (out += dec.decode(b)),
     ...opts,

@@ -1,5 +1,5 @@
 // CPU benchmark: the bare-metal program in this folder, run by `tuml elf` and by QEMU
-// (qemu-system-riscv64 -M spike) in the same session. Prints both wall times, tuml's MIPS
+// (qemu-system-riscv64 -M spike) one after the other. Prints both wall times, tuml's MIPS
 // and the tuml/QEMU time ratio; fails when the program's checksum differs between them.
 
 import { spawnSync } from 'node:child_process';
