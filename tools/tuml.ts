@@ -2,7 +2,7 @@
 // tuml: the command-line entry. A thin dispatcher: each subcommand lives in its own module
 // and exports `summary`, `main(args): Promise<number>`; this file only picks one.
 //
-//   tuml [UML arguments...]   boot Linux (not available yet)
+//   tuml [UML arguments...]   boot Linux (tools/boot.ts)
 //   tuml elf <file.elf> ...    run a bare-metal program
 
 import { packageVersion } from '../src/host/wasm.js';
