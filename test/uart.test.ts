@@ -22,12 +22,25 @@ test('transmit goes to the backend; LSR always shows THR empty', () => {
   assert.equal(r(LSR) & 0x60, 0x60);
 });
 
+test('input waits until the driver enables the receive interrupt, then onRxReady fires', () => {
+  const { u, r, w } = setup();
+  let ready = 0;
+  u.onRxReady = () => ready++;
+  assert.equal(u.receive(Uint8Array.of(1, 2)), 0, 'port not open: refused, the host keeps it');
+  assert.equal(r(LSR) & 1, 0);
+  w(IER, 0x01);
+  assert.equal(ready, 1);
+  w(IER, 0x03);
+  assert.equal(ready, 1, 'only when RDI goes on');
+  assert.equal(u.receive(Uint8Array.of(1, 2)), 2);
+});
+
 test('receive: data ready, RDI interrupt, bytes in order', () => {
   const { u, irq, r, w } = setup();
+  w(IER, 0x01);
+  assert.equal(irq.level, false, 'nothing received yet');
   assert.equal(u.receive(new TextEncoder().encode('ab')), 2);
   assert.equal(r(LSR) & 1, 1);
-  assert.equal(irq.level, false, 'RDI not enabled');
-  w(IER, 0x01);
   assert.equal(irq.level, true);
   assert.equal(r(IIR) & 0x0f, 0x04);
   assert.equal(r(RBR), 0x61);
@@ -56,7 +69,7 @@ test('RX data outranks THRE; FIFO bits show in IIR once enabled', () => {
   const { u, r, w } = setup();
   w(FCR, 0x01);
   w(IER, 0x03);
-  u.receive(Uint8Array.of(1));
+  assert.equal(u.receive(Uint8Array.of(1)), 1);
   assert.equal(r(IIR), 0xc4);
   r(RBR);
   assert.equal(r(IIR), 0xc2);
@@ -64,6 +77,7 @@ test('RX data outranks THRE; FIFO bits show in IIR once enabled', () => {
 
 test('FCR clear drops pending input', () => {
   const { u, r, w } = setup();
+  w(IER, 0x01);
   u.receive(Uint8Array.of(1, 2, 3));
   w(FCR, 0x01 | 0x02);
   assert.equal(r(LSR) & 1, 0);
@@ -100,10 +114,16 @@ test('loopback: THR comes back on RBR and MSR mirrors MCR', () => {
   assert.equal(r(MSR) & 0xb0, 0xb0, 'outside loopback: a connected modem');
 });
 
-test('host input beyond the buffer is refused, not lost silently', () => {
-  const { u } = setup();
+test('host input beyond the buffer is refused, and onRxReady says when to retry', () => {
+  const { u, r, w } = setup();
+  w(IER, 0x01);
+  let ready = 0;
+  u.onRxReady = () => ready++;
   const big = new Uint8Array(70_000);
   const n = u.receive(big);
   assert.ok(n < big.length);
   assert.equal(u.rxSpace, 0);
+  r(RBR);
+  assert.equal(ready, 1);
+  assert.equal(u.receive(big), 1);
 });

@@ -25,6 +25,7 @@ import {
 const MIP_MEIP = 1 << 11;
 const MIP_SEIP = 1 << 9;
 const PRV_S = 1;
+const CSR_SCOUNTEREN = 0x106;
 const MIB = 1024 * 1024;
 
 /** Instructions per run() call; the host clock is sampled between calls. */
@@ -236,6 +237,8 @@ export class Machine {
     if (!hart.mem.write(layout.fdtStart, fdt)) throw new BootError('device tree does not fit in RAM');
 
     hart.setSbiMode(true);
+    // As OpenSBI does: user mode may read cycle, time and instret (the vDSO reads time).
+    hart.setCsr(CSR_SCOUNTEREN, 7);
     hart.setX(10, 0); // a0: hart id
     hart.setX(11, layout.fdtStart); // a1: device tree
     hart.pc = layout.entry;
@@ -371,14 +374,17 @@ export class Machine {
   /** Registers and CSRs worth printing when the guest gets stuck. */
   debugState(): string {
     const h = this.hart;
-    const hex = (v: number) => '0x' + v.toString(16);
+    const hex = (v: number) => '0x' + BigInt.asUintN(64, BigInt(Math.trunc(v))).toString(16);
+    const xhex = (i: number) => '0x' + ((BigInt(h.xHi(i)) << 32n) | BigInt(h.xLo(i))).toString(16);
     const regs = ['ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'];
+    const csrs: Array<[string, number]> = [
+      ['sstatus', 0x100], ['sie', 0x104], ['sip', 0x144], ['stvec', 0x105], ['sepc', 0x141], ['scause', 0x142],
+      ['stval', 0x143], ['satp', 0x180],
+    ];
     const lines = [
       `pc ${hex(h.pc)} priv ${h.priv} instret ${h.instret} time ${h.mtime} stimecmp ${hex(h.stimecmp)}`,
-      ['sstatus', 0x100, 'sie', 0x104, 'sip', 0x144, 'stvec', 0x105, 'sepc', 0x141, 'scause', 0x142, 'stval', 0x143, 'satp', 0x180]
-        .reduce<string[]>((acc, v, i, a) => (i % 2 ? acc : [...acc, `${v} ${hex(h.csr(a[i + 1] as number))}`]), [])
-        .join(' '),
-      regs.map((r, i) => `${r} ${hex(h.x(i + 1))}`).join(' '),
+      csrs.map(([name, num]) => `${name} ${hex(h.csr(num))}`).join(' '),
+      regs.map((r, i) => `${r} ${xhex(i + 1)}`).join(' '),
     ];
     const insn = h.mem.view(h.pc, 4);
     if (insn) lines.push(`insn at pc (physical): ${Array.from(insn, (b) => b.toString(16).padStart(2, '0')).join(' ')}`);

@@ -86,8 +86,21 @@ export class Uart16550 implements MmioDevice {
     private readonly irq: IrqLine,
   ) {}
 
-  /** Host input. Returns how many bytes were accepted (the rest: try again later). */
+  /**
+   * Called (from inside a register access) when the UART starts taking input
+   * again: the guest enabled the receive interrupt, or read from a full buffer.
+   */
+  onRxReady: () => void = () => {};
+
+  /**
+   * Host input. Returns how many bytes were accepted (the rest: try again after
+   * onRxReady). Input waits until the guest driver enables the receive
+   * interrupt, i.e. has opened the port: Linux clears the FIFO and reads RBR
+   * while starting a port, which would otherwise eat input typed ahead.
+   * XXX: a guest that polls LSR without ever enabling IER.RDI gets no input.
+   */
   receive(data: Uint8Array): number {
+    if (!(this.ier & UART_IER_RDI)) return 0;
     const n = Math.min(data.length, RX_CAPACITY - this.rxCount);
     for (let i = 0; i < n; i++) this.rxPush(data[i]);
     this.update();
@@ -123,8 +136,10 @@ export class Uart16550 implements MmioDevice {
     switch (offset) {
       case UART_RX: {
         if (dlab) return this.dll;
+        const full = this.rxCount === RX_CAPACITY;
         const b = this.rxCount > 0 ? this.rxPop() : 0;
         this.update();
+        if (full) this.onRxReady();
         return b;
       }
       case UART_IER:
@@ -192,7 +207,9 @@ export class Uart16550 implements MmioDevice {
         // Enabling THRI with THR empty raises the interrupt again (QEMU and
         // Bochs do the same; Linux's THRE test relies on it).
         if (changed & UART_IER_THRI) this.thrIpending = (this.ier & UART_IER_THRI) !== 0;
-        break;
+        this.update();
+        if (changed & this.ier & UART_IER_RDI) this.onRxReady();
+        return;
       }
       case UART_FCR:
         if ((v ^ this.fcr) & UART_FCR_ENABLE_FIFO || v & UART_FCR_CLEAR_RCVR) {

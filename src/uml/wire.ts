@@ -137,6 +137,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     }
   };
   const drain = () => {
+    if (retry) clearTimeout(retry);
     retry = undefined;
     while (backlog.length) {
       const d = backlog[0];
@@ -151,6 +152,9 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     }
     channel.resume();
   };
+
+  // The UART says when it takes input again; drain outside the guest's register access.
+  if (machine.uart) machine.uart.onRxReady = () => void setImmediate(() => backlog.length && drain());
 
   let disposed = false;
   const dispose = async () => {
