@@ -123,13 +123,15 @@ export async function runBareMetal(
 
   const CSR_TIME = 0xc01;
   const now = () => csrValue(hart, CSR_TIME);
+  // Instructions run so far, counted by the runner: the guest may write minstret.
+  let executed = 0;
   const result = (r: Omit<BareMetalResult, 'instructions' | 'mtime'>): BareMetalResult => ({
     ...r,
-    instructions: hart.instret,
+    instructions: executed,
     mtime: now(),
   });
   const machineError = (what: string) =>
-    result({ status: null, error: `${what} (pc=${hex(hart.pc)}, priv=${'USHM'[hart.priv & 3]}, after ${hart.instret} instructions)`, exitCode: EXIT_MACHINE });
+    result({ status: null, error: `${what} (pc=${hex(hart.pc)}, priv=${'USHM'[hart.priv & 3]}, after ${executed} instructions)`, exitCode: EXIT_MACHINE });
 
   // Trap-loop detection: the hart keeps re-entering the same trap vector with the same
   // cause and epc while no register changes. Sampled at the end of budget slices; a legit
@@ -143,7 +145,6 @@ export async function runBareMetal(
 
   for (;;) {
     const t = now();
-    const executed = hart.instret;
     if (executed >= maxInstructions) {
       return result({ status: null, error: `instruction limit reached (${maxInstructions} instructions) at pc=${hex(hart.pc)}`, exitCode: EXIT_LIMIT });
     }
@@ -152,7 +153,11 @@ export async function runBareMetal(
     const due = Math.min(hart.mtimecmp, hart.stimecmp);
     if (due > t && due - t < budget / TICK_INSTRUCTIONS) budget = Math.max(1, (due - t) * TICK_INSTRUCTIONS);
 
+    const before = hart.instret;
     const why = hart.run(budget);
+    // A slice that used its budget ran all of it; one that stopped early ran what instret
+    // says (kept within the budget in case the guest wrote minstret meanwhile).
+    executed += why === Exit.Budget ? budget : Math.min(budget, Math.max(0, hart.instret - before));
     switch (why) {
       case Exit.Budget: {
         const pc = hart.pc;
