@@ -27,7 +27,16 @@ export class StdioChannel {
 
   constructor(private readonly opts: StdioOptions) {
     this.out = opts.output === 1 ? process.stdout : opts.output === 2 ? process.stderr : null;
+    // A reader that went away (EPIPE: `tuml | head`) loses the output; the guest goes on,
+    // as UML's console does with SIGPIPE ignored.
+    this.out?.on('error', this.onOutputError);
   }
+
+  private outputBroken = false;
+  private readonly onOutputError = () => {
+    this.outputBroken = true;
+    this.pending = [];
+  };
 
   /** Starts reading; `onData` receives every chunk of input. */
   open(onData: (data: Uint8Array) => void): void {
@@ -61,7 +70,7 @@ export class StdioChannel {
 
   /** Queues output; `data` may be reused by the caller after the call. */
   write(data: Uint8Array): void {
-    if (!this.out || this.closed || data.length === 0) return;
+    if (!this.out || this.closed || this.outputBroken || data.length === 0) return;
     this.pending.push(Buffer.from(data));
     if (!this.flushQueued) {
       this.flushQueued = true;
@@ -72,7 +81,7 @@ export class StdioChannel {
   /** Writes out everything queued. */
   flush(): void {
     this.flushQueued = false;
-    if (!this.out || this.pending.length === 0) return;
+    if (!this.out || this.outputBroken || this.pending.length === 0) return;
     const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
     this.pending = [];
     this.out.write(buf);
@@ -91,7 +100,7 @@ export class StdioChannel {
     this.restoreTerminal();
     process.off('exit', this.restoreOnExit);
     const out = this.out;
-    if (out && out.writableLength > 0) {
+    if (out && !this.outputBroken && out.writableLength > 0) {
       await new Promise<void>((resolve) => out.write('', () => resolve()));
     }
   }
