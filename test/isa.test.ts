@@ -11,10 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { EXIT_LIMIT, EXIT_MACHINE, runBareMetal, type BareMetalOptions } from '../src/baremetal/index.js';
+import { Worker } from 'node:worker_threads';
+import { EXIT_LIMIT, EXIT_MACHINE, type BareMetalOptions, type BareMetalResult } from '../src/baremetal/index.js';
 import { GuestMemory } from '../src/cpu/hart.js';
 import { ElfError, loadElf, parseElf } from '../src/elf/index.js';
-import { coreModule, packageRoot } from '../src/host/wasm.js';
+import { packageRoot } from '../src/host/wasm.js';
 
 interface Expect {
   kind: 'pass' | 'exit' | 'limit' | 'trap-loop';
@@ -58,17 +59,50 @@ function explain(status: number | null, error?: string): string {
   return `check ${status} failed — status ${status}`;
 }
 
-async function run(elf: string, opts: BareMetalOptions = {}) {
-  let out = '';
-  const dec = new TextDecoder();
-  const res = await runBareMetal(await coreModule(), readFileSync(elf), {
-    maxInstructions: 5e8,
-    ramBytes: 8 << 20, // the test programs are small; a smaller RAM makes each hart quicker to create
-    yieldMs: 0,
-    output: (_fd, b) => (out += dec.decode(b)),
-    ...opts,
+// Each program runs in a worker thread, so that a core that never returns from run()
+// fails its test after a timeout instead of hanging the whole suite.
+const WORKER = `
+import { parentPort, workerData } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+const { runBareMetal } = await import(workerData.runner);
+const { coreModule } = await import(workerData.host);
+let out = '';
+const dec = new TextDecoder();
+const res = await runBareMetal(await coreModule(), readFileSync(workerData.elf), {
+  ...workerData.opts,
+  output: (_fd, b) => (out += dec.decode(b)),
+});
+parentPort.postMessage({ ...res, out });
+`;
+const workerUrl = new URL('data:text/javascript,' + encodeURIComponent(WORKER));
+
+function run(elf: string, opts: Omit<BareMetalOptions, 'output'> = {}, timeoutMs = 120_000): Promise<BareMetalResult & { out: string }> {
+  const workerData = {
+    runner: pathToFileURL(join(root, 'dist', 'src', 'baremetal', 'index.js')).href,
+    host: pathToFileURL(join(root, 'dist', 'src', 'host', 'wasm.js')).href,
+    elf,
+    // the test programs are small: a smaller RAM makes each hart quicker to create
+    opts: { maxInstructions: 5e8, ramBytes: 8 << 20, yieldMs: 0, ...opts },
+  };
+  return new Promise((resolve, reject) => {
+    const w = new Worker(workerUrl, { workerData });
+    const timer = setTimeout(() => {
+      void w.terminate();
+      reject(new Error(`${elf}: no result after ${timeoutMs / 1000} s (the core never returned from run()?)`));
+    }, timeoutMs);
+    w.once('message', (m: BareMetalResult & { out: string }) => {
+      clearTimeout(timer);
+      resolve(m);
+    });
+    w.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    w.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${elf}: worker exited (${code}) without a result`));
+    });
   });
-  return { ...res, out };
 }
 
 function cli(args: string[]) {
@@ -129,7 +163,7 @@ describe('bare-metal runner', () => {
     assert.ok(r.instructions >= 200_000 && r.instructions < 400_000, `ran ${r.instructions} instructions`);
   });
   test('a trap loop is detected well before the instruction limit', async () => {
-    const r = await run(byName('negative/trap-loop').elf, { maxInstructions: 1e8 });
+    const r = await run(byName('negative/trap-loop').elf, { maxInstructions: 1e8 }, 30_000);
     assert.equal(r.exitCode, EXIT_MACHINE);
     assert.match(r.error ?? '', /trap loop: .*mcause=0x2/);
     assert.ok(r.instructions < 5e6, `detected after ${r.instructions} instructions`);
