@@ -177,16 +177,18 @@ export function run(budget: i32): i32 {
   refreshTohost();
   const hostTime = load<u64>(SLOT_MTIME);
   if (hostTime > H.mtime) H.mtime = hostTime;
-  H.sliceInstret = H.instret;
   updateTimerLines();
   updateSupervisorTimer();
   T.stopReason = -1;
   H.irqCheck = true;
   H.excPending = false;
-  const instretBase = H.instret;
+  let instretBase = H.instret;
   let n = budget;
+  T.runBudget = budget;
+  T.runLeft = budget;
   let reason = EXIT_BUDGET;
   let exitNow = false;
+  let trapped: i32 = 0;
   let fVpn: u64 = NO_PAGE;
   let fAdd: u64 = 0;
 
@@ -216,9 +218,11 @@ export function run(budget: i32): i32 {
         fAdd = load<u64>(fe + 8);
         insn = load<u32>(<u32>(pc + fAdd));
       } else {
+        T.runLeft = n;
         insn = fetchSlow(pc);
         if (H.excPending) {
           H.excPending = false;
+          trapped++; // a fetch that faults retires nothing
           pc = takeTrap(H.excCause, H.excTval, pc, false);
           fVpn = NO_PAGE;
           continue;
@@ -229,6 +233,7 @@ export function run(budget: i32): i32 {
     if ((insn & 3) != 3) {
       const x = load<u32>(RVC_TABLE + ((insn & 0xffff) << 2));
       if (x == 0) {
+        trapped++;
         pc = takeTrap(CAUSE_ILLEGAL_INSN, <u64>(insn & 0xffff), pc, false);
         fVpn = NO_PAGE;
         continue;
@@ -316,6 +321,7 @@ export function run(budget: i32): i32 {
       }
       case 0x03: { // LOAD
         const va = getX(rs1) + <u64>(<i64>(<i32>insn >> 20));
+        T.runLeft = n;
         let r: u64;
         switch (f3) {
           case 0: r = <u64><i64><i8>ld8(va); break;
@@ -469,7 +475,8 @@ export function run(budget: i32): i32 {
         const csr = insn >>> 20;
         const src: u64 = f3 >= 5 ? <u64>rs1 : getX(rs1);
         const op = f3 & 3; // 1 write, 2 set, 3 clear
-        H.instret = instretBase + <u64>(budget - n);
+        H.instret = instretBase + <u64>(budget - n - trapped);
+        T.runLeft = n;
         let old: u64 = 0;
         if (op != 1 || rd != 0) {
           old = csrRead(csr, insn);
@@ -477,6 +484,7 @@ export function run(budget: i32): i32 {
         }
         if (op == 1) csrWrite(csr, src, insn);
         else if (rs1 != 0) csrWrite(csr, op == 2 ? old | src : old & ~src, insn);
+        instretBase = H.instret - <u64>(budget - n - trapped); // minstret may have been written
         if (H.excPending) break;
         setX(rd, old);
         break;
@@ -511,6 +519,7 @@ export function run(budget: i32): i32 {
     }
     if (H.excPending) {
       H.excPending = false;
+      trapped++; // instructions that trap do not retire (but still use budget)
       pc = takeTrap(H.excCause, H.excTval, pc, false);
       fVpn = NO_PAGE;
       continue;
@@ -518,8 +527,8 @@ export function run(budget: i32): i32 {
     pc = npc;
   }
 
-  // Instructions that trapped are counted too; close enough for a counter no one times by.
-  H.instret = instretBase + <u64>(budget - n);
+  H.instret = instretBase + <u64>(budget - n - trapped);
+  T.runLeft = n;
   H.mtime = timeNow();
   store<u64>(SLOT_PC, pc);
   store<u32>(SLOT_PRIV, H.priv);

@@ -39,7 +39,6 @@ export function init(ramBytes: u32): i32 {
   H.satp = 0;
   H.instret = 0;
   H.mtime = 0;
-  H.sliceInstret = 0;
   H.fflags = 0;
   H.frm = 0;
   H.resValid = false;

@@ -46,6 +46,10 @@ export class T {
   static lines: u64 = 0; // interrupt lines driven by devices and timers (MTIP, STIP, SEIP, MEIP)
   static msip: u32 = 0;
   static pa: u64 = 0; // physical address of the last slow access that missed RAM
+  // The run loop's budget and what was left at the last load, so a device read
+  // (CLINT mtime) sees time advance within a slice.
+  static runBudget: i32 = 0;
+  static runLeft: i32 = 0;
 }
 
 // CLINT, inside the core because M-mode timers are touched constantly.
@@ -217,10 +221,10 @@ function clintRead(off: u32, size: u32): u64 {
   return v;
 }
 
-// Current guest time; H.instret must be current (the CSR path syncs it; MMIO reads
-// see the slice's start, which is fine for a counter polled by firmware).
+// Current guest time: the slice's start plus the instructions run since, as of the
+// last point the loop published its count (T.runLeft: CSR accesses and loads).
 export function timeNow(): u64 {
-  return H.mtime + ((H.instret - H.sliceInstret) >> TIME_SHIFT);
+  return H.mtime + (<u64>(T.runBudget - T.runLeft) >> TIME_SHIFT);
 }
 
 export function updateTimerLines(): void {

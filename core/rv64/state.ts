@@ -79,7 +79,6 @@ export class H {
   static frm: u32 = 0; // dynamic rounding mode, 3 bits
   static instret: u64 = 0;
   static mtime: u64 = 0; // guest time at the start of this run() slice
-  static sliceInstret: u64 = 0; // instret at the start of this slice
   static mtimecmp: u64 = 0;
   static stimecmp: u64 = 0;
   static resValid: bool = false; // LR/SC reservation
