@@ -15,13 +15,14 @@ export {
 };
 
 // Grows memory for `ramBytes` of guest RAM and resets the hart. 0 on success, -1 if memory can't grow.
+// Call once per instance: guest RAM is fresh (zeroed) memory, not cleared here,
+// since touching every page up front costs ~10 ms per MiB.
 export function init(ramBytes: u32): i32 {
   const need = (<u64>RAM_HOST + <u64>ramBytes + 0xffff) >>> 16;
   if (need > 65536) return -1;
   const have = <u64>memory.size();
   if (need > have && memory.grow(<i32>(need - have)) < 0) return -1;
   memory.fill(XREG, 0, 0x1000);
-  memory.fill(RAM_HOST, 0, ramBytes);
   store<u64>(SLOT_MTIMECMP, 0xffffffffffffffff);
   store<u64>(SLOT_STIMECMP, 0xffffffffffffffff);
   H.pc = 0;
@@ -65,6 +66,12 @@ export function setSbiMode(on: i32): void {
 export function setIrq(bits: u32, level: i32): void {
   if (level != 0) T.lines |= <u64>bits;
   else T.lines &= ~(<u64>bits);
+  H.irqCheck = true;
+}
+
+// Called by the host (e.g. from an MMIO callback): run() returns after the current instruction.
+export function requestExit(): void {
+  T.stopReason = 0; // EXIT_BUDGET
   H.irqCheck = true;
 }
 

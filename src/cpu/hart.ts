@@ -23,6 +23,7 @@ interface CoreExports {
   setSbiMode(on: number): void;
   setIrq(bits: number, level: number): void;
   mmioFault(): void;
+  requestExit(): void;
   csrGetLo(csr: number): number;
   csrGetHi(csr: number): number;
   csrSet(csr: number, lo: number, hi: number): void;
@@ -108,7 +109,6 @@ export class Hart {
 
   /** Instantiates the core. `mmio` serves every physical access outside RAM and the CLINT. */
   static async create(wasm: BufferSource | WebAssembly.Module, ramBytes: number, mmio: MmioHandler): Promise<Hart> {
-    let hart: Hart | undefined;
     const imports = {
       env: {
         mmioRead: (addr: number, size: number) => mmio.read(addr >>> 0, size as 1 | 2 | 4) >>> 0,
@@ -121,15 +121,20 @@ export class Hart {
     const inst = wasm instanceof WebAssembly.Module
       ? await WebAssembly.instantiate(wasm, imports)
       : (await WebAssembly.instantiate(wasm, imports)).instance;
-    hart = new Hart(inst.exports as unknown as CoreExports, ramBytes);
-    return hart;
+    return new Hart(inst.exports as unknown as CoreExports, ramBytes);
   }
 
   private get64(off: number): number {
     return this.dv.getUint32(off + 4, true) * TWO32 + this.dv.getUint32(off, true);
   }
 
+  /** Stores a non-negative number as u64; 2^64 and above (e.g. a u64 max read back as a number) saturate. */
   private set64(off: number, v: number): void {
+    if (v >= TWO32 * TWO32) {
+      this.dv.setUint32(off, 0xffffffff, true);
+      this.dv.setUint32(off + 4, 0xffffffff, true);
+      return;
+    }
     this.dv.setUint32(off, v >>> 0, true);
     this.dv.setUint32(off + 4, Math.floor(v / TWO32) >>> 0, true);
   }
@@ -230,8 +235,19 @@ export class Hart {
   mmioFault(): void {
     this.ex.mmioFault();
   }
+  /** Makes run() return (Exit.Budget) after the current instruction; safe from MMIO callbacks. */
+  requestExit(): void {
+    this.ex.requestExit();
+  }
+  /** A CSR as a number (exact below 2^53). */
   csr(num: number): number {
-    return this.ex.csrGetHi(num) * TWO32 + this.ex.csrGetLo(num);
+    return (this.ex.csrGetHi(num) >>> 0) * TWO32 + (this.ex.csrGetLo(num) >>> 0);
+  }
+  csrLo(num: number): number {
+    return this.ex.csrGetLo(num) >>> 0;
+  }
+  csrHi(num: number): number {
+    return this.ex.csrGetHi(num) >>> 0;
   }
   setCsr(num: number, v: number): void {
     this.ex.csrSet(num, v >>> 0, Math.floor(v / TWO32) >>> 0);
