@@ -99,3 +99,21 @@ test('con= and con0= channels', () => {
 test('the riscv kernel command line limit is enforced', () => {
   assert.match(error('x'.repeat(1100)), /^tuml: kernel command line too long/);
 });
+
+test('-- COMMAND: the rest is the guest command, shell-quoted and base64-encoded', () => {
+  const c = run('mem=32M', 'quiet', '--', 'sh', '-c', "echo 'it''s' $1", 'x y', '--help');
+  assert.deepEqual(c.exec, ['sh', '-c', "echo 'it''s' $1", 'x y', '--help']);
+  assert.equal(c.memBytes, 32 * 1024 * 1024);
+  const param = c.cmdline.split(' ').find((a) => a.startsWith('tuml.exec='));
+  assert.ok(param, c.cmdline);
+  const decoded = Buffer.from(param.slice('tuml.exec='.length), 'base64').toString();
+  assert.equal(decoded, `'sh' '-c' 'echo '\\''it'\\'''\\''s'\\'' $1' 'x y' '--help'`);
+  // Kernel messages go to hvc0 unless the user chose a console.
+  assert.ok(c.cmdline.includes('console=hvc0'));
+  assert.ok(!run('console=ttyS0', '--', 'true').cmdline.includes('console=hvc0'));
+  assert.equal(run('quiet').exec, undefined);
+});
+
+test('-- without a command is an error', () => {
+  assert.match(error('mem=32M', '--'), /^tuml: --: missing command$/);
+});

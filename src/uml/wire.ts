@@ -86,11 +86,15 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     output: con0 !== 'none' && con0.output.type === 'fd' ? (con0.output.fd as 1 | 2) : null,
   });
   const out = { write: (d: Uint8Array) => channel.write(d) };
+  // `-- COMMAND`: the command talks on ttyS0 alone; kernel messages (hvc0) are dropped.
+  const exec = config.exec !== undefined;
+  const discard = { write: (_d: Uint8Array) => {} };
+  const consoleOut = exec ? discard : out;
 
   // SBI console input is polled by the guest (getchar / DBCN read).
   const sbiInput: number[] = [];
   const sbiConsole: SbiConsole = {
-    write: out.write,
+    write: consoleOut.write,
     read: (dst) => {
       const n = Math.min(dst.length, sbiInput.length);
       for (let i = 0; i < n; i++) dst[i] = sbiInput[i];
@@ -99,14 +103,16 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
       return n;
     },
   };
-  const virtioConsole = new VirtioConsole(out);
+  const virtioConsole = new VirtioConsole(consoleOut);
 
   const machine = await Machine.create({
     core: opts.core,
     ramSize: config.memBytes,
     kernel,
     initrd,
-    cmdline: config.cmdline,
+    // On a terminal the guest keeps echo and CR-LF for the command; on pipes and files it
+    // turns them off so stdout carries the command's bytes unchanged.
+    cmdline: exec && process.stdin.isTTY ? `${config.cmdline} tuml.exectty=1` : config.cmdline,
     clock: new NodeClock(),
     scheduler: new NodeScheduler(),
     random: (buf) => randomFillSync(buf),
@@ -120,7 +126,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   });
 
   // Input routing, with back-pressure: what a device refuses waits, and stdin pauses.
-  const target = inputTarget(config.cmdline);
+  const target = exec ? 'uart' : inputTarget(config.cmdline);
   let backlog: Uint8Array[] = [];
   let retry: ReturnType<typeof setTimeout> | undefined;
   const offer = (d: Uint8Array): number => {
@@ -169,10 +175,19 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     machine,
     dispose,
     run: async () => {
-      channel.open((d) => {
-        backlog.push(d.slice());
-        if (!retry) drain();
-      });
+      channel.open(
+        (d) => {
+          backlog.push(d.slice());
+          if (!retry) drain();
+        },
+        // End of input: the command sees end-of-file (VEOF on its canonical-mode tty).
+        exec && !process.stdin.isTTY
+          ? () => {
+              backlog.push(Uint8Array.of(4));
+              if (!retry) drain();
+            }
+          : undefined,
+      );
       try {
         return await machine.run();
       } finally {

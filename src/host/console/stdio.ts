@@ -23,6 +23,7 @@ export class StdioChannel {
   private opened = false;
   private closed = false;
   private dataListener: ((chunk: Buffer) => void) | undefined;
+  private endListener: (() => void) | undefined;
   private readonly restoreOnExit = () => this.restoreTerminal();
 
   constructor(private readonly opts: StdioOptions) {
@@ -38,8 +39,8 @@ export class StdioChannel {
     this.pending = [];
   };
 
-  /** Starts reading; `onData` receives every chunk of input. */
-  open(onData: (data: Uint8Array) => void): void {
+  /** Starts reading; `onData` receives every chunk of input, `onEnd` the end of input. */
+  open(onData: (data: Uint8Array) => void, onEnd?: () => void): void {
     if (this.opened) throw new Error('stdio channel already open');
     this.opened = true;
     if (!this.opts.input) return;
@@ -51,6 +52,10 @@ export class StdioChannel {
     }
     this.dataListener = (chunk: Buffer) => onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     stdin.on('data', this.dataListener);
+    if (onEnd) {
+      this.endListener = onEnd;
+      stdin.once('end', onEnd);
+    }
     stdin.resume();
   }
 
@@ -94,6 +99,7 @@ export class StdioChannel {
     this.closed = true;
     if (this.dataListener) {
       process.stdin.off('data', this.dataListener);
+      if (this.endListener) process.stdin.off('end', this.endListener);
       process.stdin.pause();
       this.dataListener = undefined;
     }

@@ -34,6 +34,11 @@ export interface MachineConfig {
   con0: LineConfig;
   /** The guest kernel command line. */
   cmdline: string;
+  /**
+   * `tuml [args] -- COMMAND [ARGS...]`: run this command in the guest with the
+   * process's stdin/stdout, then power off with its exit status.
+   */
+  exec?: string[];
   /** Non-fatal remarks about the arguments, one line each. */
   warnings: string[];
 }
@@ -62,7 +67,14 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
   const kernel: string[] = [];
   const warnings: string[] = [];
 
-  for (const arg of argv) {
+  let exec: string[] | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      exec = argv.slice(i + 1);
+      if (exec.length === 0) return err('--: missing command');
+      break;
+    }
     if (arg.startsWith(' ')) continue; // UML skips these
     if (arg === '--help') return { kind: 'help' };
     if (arg === '--version') return { kind: 'version' };
@@ -106,7 +118,9 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     kernel.push(arg);
   }
 
-  if (!kernel.some((a) => a.startsWith('console='))) kernel.push('console=ttyS0');
+  // The command's channel is ttyS0: kernel messages go to hvc0, which exec mode discards.
+  if (!kernel.some((a) => a.startsWith('console='))) kernel.push(exec ? 'console=hvc0' : 'console=ttyS0');
+  if (exec) kernel.push(`tuml.exec=${encodeExec(exec)}`);
   const cmdline = kernel.map(guestConsoleName).join(' ');
   if (cmdline.length > MAX_CMDLINE) {
     return err(`kernel command line too long (${cmdline.length} bytes, at most ${MAX_CMDLINE})`);
@@ -119,7 +133,20 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
   if (root !== undefined) config.root = root;
   if (init !== undefined) config.init = init;
   if (umid !== undefined) config.umid = umid;
+  if (exec) config.exec = exec;
   return { kind: 'run', config };
+}
+
+/**
+ * The guest command as one kernel parameter: the arguments shell-quoted, so the
+ * guest's `sh -c` sees exactly these words, then base64 (no spaces, no quotes).
+ */
+export function encodeExec(argv: readonly string[]): string {
+  const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const bytes = new TextEncoder().encode(quoted);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
 }
 
 /** `con=…` / `con<n>=…` → the line and its configuration, or an error text. */
