@@ -62,19 +62,6 @@ const hex = (n: number) => '0x' + n.toString(16);
 // CSR numbers the runner reads for diagnostics.
 const CSR = { mstatus: 0x300, mie: 0x304, mtvec: 0x305, stvec: 0x105, mepc: 0x341, mcause: 0x342, mtval: 0x343, sepc: 0x141, scause: 0x142, stval: 0x143 };
 
-/**
- * A CSR as an unsigned number. Hart.csr() combines the core's two 32-bit halves as signed
- * numbers; undo that here (exact while the value is below 2^53, enough for addresses).
- */
-function csrValue(hart: Hart, num: number): number {
-  const r = hart.csr(num);
-  if (r >= 0 && r < 2 ** 53 && Number.isInteger(r) && r % 0x1_0000_0000 < 0x8000_0000) return r;
-  const lo = ((r % 0x1_0000_0000) + 0x1_0000_0000) % 0x1_0000_0000;
-  const loSigned = lo >= 0x8000_0000 ? lo - 0x1_0000_0000 : lo;
-  const hi = Math.round((r - loSigned) / 0x1_0000_0000) >>> 0;
-  return hi * 0x1_0000_0000 + lo;
-}
-
 /** Maps a program exit status to a process exit code: low byte, but never 0 for a failure. */
 export function statusToExitCode(status: number): number {
   if (status === 0) return 0;
@@ -122,7 +109,7 @@ export async function runBareMetal(
   };
 
   const CSR_TIME = 0xc01;
-  const now = () => csrValue(hart, CSR_TIME);
+  const now = () => hart.csr(CSR_TIME);
   // Instructions run so far, counted by the runner: the guest may write minstret.
   let executed = 0;
   const result = (r: Omit<BareMetalResult, 'instructions' | 'mtime'>): BareMetalResult => ({
@@ -161,18 +148,18 @@ export async function runBareMetal(
     switch (why) {
       case Exit.Budget: {
         const pc = hart.pc;
-        const vecs = [csrValue(hart, CSR.mtvec), csrValue(hart, CSR.stvec)].map((v) => v - (v % 4));
+        const vecs = [hart.csr(CSR.mtvec), hart.csr(CSR.stvec)].map((v) => v - (v % 4));
         if (vecs.some((v) => pc >= v && pc < v + 256)) {
           const regs: number[] = [];
           for (let i = 1; i < 32; i++) regs.push(hart.xLo(i), hart.xHi(i));
-          const key = [pc, hart.priv, csrValue(hart, CSR.mcause), csrValue(hart, CSR.mepc), csrValue(hart, CSR.mtval), csrValue(hart, CSR.scause), csrValue(hart, CSR.sepc), csrValue(hart, CSR.stval), ...regs].join(',');
+          const key = [pc, hart.priv, hart.csr(CSR.mcause), hart.csr(CSR.mepc), hart.csr(CSR.mtval), hart.csr(CSR.scause), hart.csr(CSR.sepc), hart.csr(CSR.stval), ...regs].join(',');
           loopCount = key === loopKey ? loopCount + 1 : 1;
           loopKey = key;
           if (loopCount >= LOOP_SAMPLES) {
             const s = hart.priv === 1;
-            const cause = csrValue(hart, s ? CSR.scause : CSR.mcause);
-            const epc = csrValue(hart, s ? CSR.sepc : CSR.mepc);
-            const tval = csrValue(hart, s ? CSR.stval : CSR.mtval);
+            const cause = hart.csr(s ? CSR.scause : CSR.mcause);
+            const epc = hart.csr(s ? CSR.sepc : CSR.mepc);
+            const tval = hart.csr(s ? CSR.stval : CSR.mtval);
             return machineError(`trap loop: the hart keeps trapping with ${s ? 's' : 'm'}cause=${hex(cause)} ${s ? 's' : 'm'}epc=${hex(epc)} ${s ? 's' : 'm'}tval=${hex(tval)}`);
           }
         } else loopCount = 0;
@@ -181,7 +168,7 @@ export async function runBareMetal(
       }
       case Exit.Wfi: {
         // Sleep until the next timer the hart could wake up for; with none armed, it never wakes.
-        const mie = csrValue(hart, CSR.mie);
+        const mie = hart.csr(CSR.mie);
         const t2 = now();
         let next = Infinity;
         if (mie & 0x80 && hart.mtimecmp > t2) next = Math.min(next, hart.mtimecmp);
