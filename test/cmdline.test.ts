@@ -52,7 +52,36 @@ test('host-side switches are consumed; everything else joins the kernel command 
   assert.equal(c.init, '/bin/sh');
   assert.equal(c.umid, 'box');
   assert.equal(c.noreboot, true);
-  assert.equal(c.cmdline, 'root=/dev/vda rw init=/bin/sh quiet console=hvc0 ubd0=disk.img --weird');
+  assert.equal(c.cmdline, 'root=/dev/vda rw init=/bin/sh quiet console=hvc0 --weird');
+  assert.deepEqual(c.ubd.map((d) => [d.unit, d.file]), [[0, 'disk.img']]);
+});
+
+test("ubd: UML's unit, flag and field syntax, and its parse-time messages", () => {
+  const c = run('ubd0=a.img', 'ubdc=c.img', 'ubd1rs=b.img', 'ubd0x5=x.img', 'ubd2=cow,back', 'ubd3=', 'ubd4=f,,SER',
+    'ubd=sync', 'root=/dev/ubdc');
+  assert.deepEqual(c.ubd.map((d) => d.unit), [0, 1, 2, 4, 5]); // ubd2=cow,back loses to ubdc (unit 2 already configured)
+  const b = c.ubd.find((d) => d.unit === 1)!;
+  assert.equal(b.readOnly, true);
+  assert.equal(b.sync, true);
+  assert.ok(c.ubd.every((d) => d.sync)); // ubd=sync
+  // ubdc is the third configured disk: the guest's vdc.
+  assert.ok(c.cmdline.includes('root=/dev/vdc'), c.cmdline);
+  assert.deepEqual(c.warnings, ['Failed to initialize device with "2=cow,back" : Device is already configured']);
+  const w = (arg: string) => run(arg).warnings[0];
+  assert.equal(w('ubd16=x'), 'Failed to initialize device with "16=x" : Device number out of range');
+  assert.equal(w('ubdq=x'), 'Failed to initialize device with "q=x" : Device number out of range');
+  assert.equal(w('ubd!=x'), 'Failed to initialize device with "!=x" : Couldn\'t parse device number');
+  assert.equal(w('ubd0z=x'), 'Failed to initialize device with "0z=x" : Expected \'=\' or flag letter (r, s, c, t or d)');
+  assert.equal(w('ubd6rrrrrrr=x'), 'Failed to initialize device with "6rrrrrrr=x" : Too many flags specified');
+  assert.equal(w('ubd0r'), 'Failed to initialize device with "0r" : Missing \'=\'');
+  assert.equal(w('ubd0d=a,b'), 'Failed to initialize device with "0d=a,b" : Can\'t specify both \'d\' and a cow file');
+  assert.equal(w('ubd=12'), 'fake major not supported any more');
+  assert.equal(w('udb0=x'), 'udb0=x specified on command line is almost certainly a ubd -> udb TYPO');
+  const s = run('ubd4=f,,SER').ubd[0];
+  assert.equal(s.serial, 'SER');
+  assert.equal(s.backing, undefined);
+  const cow = run('ubd1=cow:back').ubd[0];
+  assert.deepEqual([cow.file, cow.backing], ['cow', 'back']);
 });
 
 test("UML's console=tty0 means con0, which is the guest's ttyS0 here", () => {

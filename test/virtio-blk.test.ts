@@ -43,9 +43,22 @@ function setup(file: string, readOnly = false) {
 test('capacity in sectors and read-only feature come from the backend', () => {
   const f = image(8192 + 100);
   const { t } = setup(f, true);
-  assert.equal(t.read(MMIO_REG.config, 4), 16); // the partial last sector is not exposed
+  assert.equal(t.read(MMIO_REG.config, 4), 17); // rounded up to whole sectors, as UML
   const { drv } = setup(f, true);
   assert.ok(drv.deviceFeatures()[0] & (1 << 5));
+});
+
+test('the partial last sector reads as zeros past the end of the file', () => {
+  const f = image(1024 + 100, (b) => b.fill(7));
+  const { drv, q } = setup(f);
+  const head = q.add([{ data: header(0, 2) }, { len: 512, writable: true }, { len: 1, writable: true }]);
+  drv.kick(0);
+  q.takeUsed();
+  const got = q.written(head, 513);
+  assert.equal(got[99], 7);
+  assert.equal(got[100], 0);
+  assert.equal(got[511], 0);
+  assert.equal(got[512], VIRTIO_BLK_S_OK);
 });
 
 test('read returns the file contents and status OK', () => {

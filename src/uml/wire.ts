@@ -14,6 +14,9 @@ import { StdioChannel } from '../host/console/stdio.js';
 import { Machine, type MachineExit } from '../machine/machine.js';
 import type { SbiConsole } from '../machine/sbi.js';
 import { VirtioConsole } from '../virtio/console.js';
+import { VirtioBlk } from '../virtio/blk.js';
+import { RawFileBackend } from '../host/block/raw.js';
+import type { UbdConfig } from './cmdline/index.js';
 import type { MachineConfig } from './cmdline/index.js';
 
 export interface WireOptions {
@@ -104,6 +107,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     },
   };
   const virtioConsole = new VirtioConsole(consoleOut);
+  const disks = openDisks(config.ubd, opts.log);
 
   const machine = await Machine.create({
     core: opts.core,
@@ -120,7 +124,8 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     uart: out,
     rtc: true,
     syscon: true,
-    virtio: [virtioConsole],
+    // Disks first, in unit order: the guest names them vda, vdb, … in this order.
+    virtio: [...disks.map((d) => new VirtioBlk(d)), virtioConsole],
     noreboot: config.noreboot,
     onWarning: (msg) => opts.log(msg),
   });
@@ -169,6 +174,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     if (retry) clearTimeout(retry);
     backlog = [];
     await channel.close();
+    for (const d of disks) d.close();
   };
 
   return {
@@ -195,4 +201,34 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
       }
     },
   };
+}
+
+/**
+ * Opens the ubd images. As UML, a disk that cannot be opened is reported and
+ * the boot goes on without it; a read-write open refused with EROFS or EACCES
+ * falls back to read-only.
+ */
+function openDisks(ubd: readonly UbdConfig[], log: (line: string) => void): RawFileBackend[] {
+  const out: RawFileBackend[] = [];
+  for (const d of ubd) {
+    if (d.backing !== undefined) {
+      log(`Failed to initialize ubd device ${d.unit} :COW files are not supported yet`);
+      continue;
+    }
+    const open = (readOnly: boolean) => new RawFileBackend(d.file, { readOnly, sync: d.sync, serial: d.serial });
+    try {
+      try {
+        out.push(open(d.readOnly));
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (d.readOnly || (code !== 'EROFS' && code !== 'EACCES')) throw e;
+        out.push(open(true));
+      }
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      log(`Couldn't stat "${d.file}" : err = ${err.errno !== undefined ? -err.errno : err.message}`);
+      log(`Failed to initialize ubd device ${d.unit} :Couldn't determine size of device's file`);
+    }
+  }
+  return out;
 }

@@ -23,7 +23,8 @@ export class RawFileBackend implements BlockBackend {
     if (opts.sync) flags |= fs.constants.O_SYNC;
     this.fd = fs.openSync(path, flags);
     const st = fs.fstatSync(this.fd);
-    this.size = st.size - (st.size % 512);
+    // UML rounds the capacity up to whole sectors; the tail reads as zeros.
+    this.size = Math.ceil(st.size / 512) * 512;
     this.readOnly = !!opts.readOnly;
     this.serial = opts.serial;
   }

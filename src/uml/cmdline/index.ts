@@ -5,9 +5,11 @@
 
 import { type LineConfig, parseLineConfig } from './channel.js';
 import { formatSize, parseCInteger, parseSize } from './size.js';
+import { type UbdConfig, parseUbd, ubdName } from './ubd.js';
 
 export { helpText } from './help.js';
 export type { Channel, LineConfig } from './channel.js';
+export type { UbdConfig } from './ubd.js';
 
 /** UML's default RAM size. */
 export const DEFAULT_MEM = 64 * 1024 * 1024;
@@ -32,6 +34,8 @@ export interface MachineConfig {
   noreboot: boolean;
   /** con0's channels. */
   con0: LineConfig;
+  /** Block devices by unit order (ubd0 first). */
+  ubd: UbdConfig[];
   /** The guest kernel command line. */
   cmdline: string;
   /**
@@ -66,6 +70,9 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
   let con0: LineConfig | undefined;
   const kernel: string[] = [];
   const warnings: string[] = [];
+  const ubd = new Map<number, UbdConfig>();
+  const ubdSeen = new Set<number>();
+  let ubdSync = false;
 
   let exec: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -100,6 +107,24 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
       else umid = name;
       continue;
     }
+    if (arg.startsWith('ubd')) {
+      const r = parseUbd(arg);
+      if (r.kind === 'sync') ubdSync = true;
+      else if (r.kind === 'warning') warnings.push(r.message);
+      else {
+        const unit = r.kind === 'disk' ? r.disk.unit : r.unit;
+        if (ubdSeen.has(unit)) warnings.push(`Failed to initialize device with "${arg.slice(3)}" : Device is already configured`);
+        else {
+          ubdSeen.add(unit);
+          if (r.kind === 'disk') ubd.set(unit, r.disk);
+        }
+      }
+      continue;
+    }
+    if (arg.startsWith('udb')) {
+      warnings.push(`${arg} specified on command line is almost certainly a ubd -> udb TYPO`);
+      continue;
+    }
     if (arg === 'noreboot') {
       noreboot = true;
       continue;
@@ -121,12 +146,14 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
   // The command's channel is ttyS0: kernel messages go to hvc0, which exec mode discards.
   if (!kernel.some((a) => a.startsWith('console='))) kernel.push(exec ? 'console=hvc0' : 'console=ttyS0');
   if (exec) kernel.push(`tuml.exec=${encodeExec(exec)}`);
-  const cmdline = kernel.map(guestConsoleName).join(' ');
+  const disks = [...ubd.values()].sort((a, b) => a.unit - b.unit);
+  const cmdline = kernel.map(guestConsoleName).map((a) => guestDiskName(a, disks)).join(' ');
   if (cmdline.length > MAX_CMDLINE) {
     return err(`kernel command line too long (${cmdline.length} bytes, at most ${MAX_CMDLINE})`);
   }
+  if (ubdSync) for (const d of disks) d.sync = true;
   const config: MachineConfig = {
-    memBytes, noreboot, cmdline, warnings,
+    memBytes, noreboot, cmdline, warnings, ubd: disks,
     con0: con0 ?? conDefault ?? { input: { type: 'fd', fd: 0 }, output: { type: 'fd', fd: 1 } },
   };
   if (initrd !== undefined) config.initrd = initrd;
@@ -164,6 +191,19 @@ function parseConsoleSwitch(arg: string): { line: number | 'default'; config: Li
   const config = parseLineConfig(rest.slice(eq + 1));
   if (typeof config === 'object' && 'error' in config) return `${arg}: ${config.error}`;
   return { line, config };
+}
+
+/**
+ * UML's disk names in the guest's terms: ubd units become virtio disks in unit
+ * order, so `root=/dev/ubdc` names the second virtio disk when ubda and ubdc are
+ * configured. Partitions keep their number.
+ */
+function guestDiskName(arg: string, disks: readonly UbdConfig[]): string {
+  const m = /^(root=\/dev\/)ubd([a-p])(\d*)$/.exec(arg);
+  if (!m) return arg;
+  const idx = disks.findIndex((d) => ubdName(d.unit) === `ubd${m[2]}`);
+  if (idx < 0) return arg;
+  return `${m[1]}vd${String.fromCharCode(0x61 + idx)}${m[3]}`;
 }
 
 /**
