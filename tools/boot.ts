@@ -39,8 +39,10 @@ export async function boot(argv: string[]): Promise<number> {
   try {
     wired = await wireMachine(config, {
       core: await coreModule(),
-      kernel: join(image, 'Image'),
-      defaultInitrd: join(image, 'initramfs.cpio.gz'),
+      // The default image's initramfs goes with the default kernel, and only when no root=
+      // names a disk to boot from (as UML, which has no initramfs unless initrd= says so).
+      kernel: config.kernel ?? join(image, 'Image'),
+      defaultInitrd: config.kernel === undefined && config.root === undefined ? join(image, 'initramfs.cpio.gz') : undefined,
       log: (line) => log(`tuml: ${line}`),
     });
   } catch (e) {

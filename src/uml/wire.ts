@@ -93,6 +93,11 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   const exec = config.exec !== undefined;
   const discard = { write: (_d: Uint8Array) => {} };
   const consoleOut = exec ? discard : out;
+  // In exec mode the guest's init marks the moment ttyS0 is set up for the command: input
+  // waits for it (so nothing is echoed by a line still in its default modes), and output
+  // before it is not the command's.
+  const gate = exec ? new ReadyGate(out) : undefined;
+  const uartOut = gate ?? out;
 
   // SBI console input is polled by the guest (getchar / DBCN read).
   const sbiInput: number[] = [];
@@ -121,7 +126,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     scheduler: new NodeScheduler(),
     random: (buf) => randomFillSync(buf),
     sbiConsole,
-    uart: out,
+    uart: uartOut,
     rtc: true,
     syscon: true,
     // Disks first, in unit order: the guest names them vda, vdb, … in this order.
@@ -150,6 +155,10 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   const drain = () => {
     if (retry) clearTimeout(retry);
     retry = undefined;
+    if (gate && !gate.open) {
+      channel.pause(); // the guest is not ready for input yet
+      return;
+    }
     while (backlog.length) {
       const d = backlog[0];
       const n = offer(d);
@@ -166,6 +175,8 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
 
   // The UART says when it takes input again; drain outside the guest's register access.
   if (machine.uart) machine.uart.onRxReady = () => void setImmediate(() => backlog.length && drain());
+
+  gate?.onOpen(() => setImmediate(drain));
 
   let disposed = false;
   const dispose = async () => {
@@ -231,4 +242,36 @@ function openDisks(ubd: readonly UbdConfig[], log: (line: string) => void): RawF
     }
   }
   return out;
+}
+
+/** Drops output until the guest's ready mark (ESC ] tuml;ready BEL), then passes it through. */
+class ReadyGate {
+  private static readonly MARK = new TextEncoder().encode('\x1b]tuml;ready\x07');
+  open = false;
+  private matched = 0;
+  private listener: (() => void) | undefined;
+
+  constructor(private readonly out: { write(d: Uint8Array): void }) {}
+
+  onOpen(f: () => void): void {
+    this.listener = f;
+  }
+
+  write(d: Uint8Array): void {
+    if (this.open) {
+      this.out.write(d);
+      return;
+    }
+    const mark = ReadyGate.MARK;
+    for (let i = 0; i < d.length; i++) {
+      if (d[i] === mark[this.matched]) this.matched++;
+      else this.matched = d[i] === mark[0] ? 1 : 0;
+      if (this.matched === mark.length) {
+        this.open = true;
+        if (i + 1 < d.length) this.out.write(d.subarray(i + 1));
+        this.listener?.();
+        return;
+      }
+    }
+  }
 }

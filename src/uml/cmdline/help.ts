@@ -22,6 +22,18 @@ const SWITCHES: Array<[string, string[]]> = [
     'is used for naming the pid file and management console socket.',
   ]],
   ['noreboot', ['Exit instead of rebooting when the guest asks for a reboot.']],
+  ['ubd<n><flags>=<filename>', [
+    'Attach a disk image as ubd<n> (n = 0-15 or a-p; the guest sees virtio',
+    'disks in unit order, and root=/dev/ubdX is translated). Flags: r',
+    '(read-only), s (synchronous), d, c, t. COW files are not supported yet.',
+  ]],
+  ['--kernel=<file>', [
+    "Boot this kernel Image instead of the default image's (tuml only).",
+  ]],
+  ['-- <command> [<args>...]', [
+    'Boot, run the command in the guest with this process\'s stdin and stdout,',
+    'power off, and exit with the command\'s exit status (tuml only).',
+  ]],
   ['con[0]=<channel>', [
     'Attach a console to a host channel: fd:<n> or null, or',
     '<input>,<output> (for example con0=fd:0,fd:1, the default for con0).',

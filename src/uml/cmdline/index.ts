@@ -25,6 +25,8 @@ export interface MachineConfig {
   memBytes: number;
   /** Host path of an initrd/initramfs image, from initrd=. */
   initrd?: string;
+  /** Host path of the guest kernel Image (`--kernel=`); the default image's when absent. */
+  kernel?: string;
   /** root= and init= as given (they also stay in the kernel command line). */
   root?: string;
   init?: string;
@@ -62,6 +64,7 @@ const err = (message: string): ParseResult => ({ kind: 'error', message: `tuml: 
 export function parseCommandLine(argv: readonly string[]): ParseResult {
   let memBytes = DEFAULT_MEM;
   let initrd: string | undefined;
+  let kernelImage: string | undefined;
   let root: string | undefined;
   let init: string | undefined;
   let umid: string | undefined;
@@ -85,6 +88,12 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     if (arg.startsWith(' ')) continue; // UML skips these
     if (arg === '--help') return { kind: 'help' };
     if (arg === '--version') return { kind: 'version' };
+    // tuml's own switch (UML is its own kernel and has none): which guest kernel to boot.
+    if (arg.startsWith('--kernel=')) {
+      kernelImage = arg.slice(9);
+      if (!kernelImage) return err(`${arg}: missing file name`);
+      continue;
+    }
 
     if (arg.startsWith('mem=')) {
       const v = parseSize(arg.slice(4));
@@ -157,6 +166,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     con0: con0 ?? conDefault ?? { input: { type: 'fd', fd: 0 }, output: { type: 'fd', fd: 1 } },
   };
   if (initrd !== undefined) config.initrd = initrd;
+  if (kernelImage !== undefined) config.kernel = kernelImage;
   if (root !== undefined) config.root = root;
   if (init !== undefined) config.init = init;
   if (umid !== undefined) config.umid = umid;
