@@ -2,8 +2,12 @@
 // Exit status 1 when a benchmark fails (e.g. results differ between tuml and QEMU).
 
 import { runCpuBench } from './cpu/run.js';
+import { runLinuxBenches } from './boot/run.js';
 
-const benches: Array<[string, () => unknown]> = [['cpu', () => runCpuBench()]];
+const benches: Array<[string, () => unknown]> = [
+  ['cpu', () => runCpuBench()],
+  ['linux', () => runLinuxBenches()],
+];
 
 const only = process.argv.slice(2);
 let failed = 0;

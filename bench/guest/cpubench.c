@@ -2,6 +2,8 @@
  * In-guest CPU benchmark: the same C runs natively on the host, inside tuml's
  * guest and inside QEMU's guest, so the three times can be put side by side.
  * Each kernel prints "name seconds checksum"; checksums must agree everywhere.
+ * Build with -ffp-contract=off: the double loop is then plain IEEE arithmetic (no
+ * fused multiply-add, no libm), so its checksum is bit-exact on every machine.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -49,7 +51,7 @@ static uint64_t double_loop(long n) {
   double r = x * 1e12 + y;
   uint64_t bits;
   memcpy(&bits, &r, sizeof bits);
-  return bits >> 8; /* drop the last bits: libm-free, but keep it robust */
+  return bits;
 }
 
 int main(int argc, char **argv) {
