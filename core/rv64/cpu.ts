@@ -2,7 +2,7 @@
 //
 // run() keeps pc and the budget in locals; everything an instruction can change
 // that matters outside (privilege, interrupt enables, device lines, HTIF) sets
-// H.irqCheck, the one flag the loop tests per instruction besides the budget.
+// H.irqCheck, which the loop tests only where it can have been set (see run()).
 
 import {
   H, getX, setX, getF, setF, raise, markFsDirty, fsOff,
@@ -13,7 +13,7 @@ import {
   IRQ_STI,
 } from "./state";
 import {
-  T, TLB_ENTRIES, ld64, ld32, ld16, ld8, st64, st32, st16, st8, amoHost, lrHost, fetchHost,
+  T, TLB_ENTRIES, loadSlow, storeSlow, amoHost, lrHost, fetchHost,
   updateCtx, refreshTohost, updateTimerLines, tlbFlushAll, tlbFlushPage, timeNow,
 } from "./mmu";
 import { csrRead, csrWrite, takeTrap, mret, sret, pendingInterrupt, mipRead } from "./csr";
@@ -167,6 +167,12 @@ function updateSupervisorTimer(): void {
 
 const NO_PAGE: u64 = 0xffffffffffffffff;
 
+// run(): the hot loop keeps pc, the remaining budget n and the fetch page in locals
+// and tests nothing global per instruction. Whatever needs attention (a trap, an
+// event that may make an interrupt takeable or must end run(), an exit to the host)
+// is noticed where it can arise (slow memory paths, SYSTEM, AMO, FP, illegal
+// encodings), which leave the hot loop by storing ~n (negative) in n; the outer
+// loop restores n and deals with it.
 export function run(budget: i32): i32 {
   let pc = load<u64>(SLOT_PC);
   const slotPriv = load<u32>(SLOT_PRIV);
@@ -187,12 +193,24 @@ export function run(budget: i32): i32 {
   T.runBudget = budget;
   T.runLeft = budget;
   let reason = EXIT_BUDGET;
-  let exitNow = false;
+  let exitReason: i32 = -1;
   let trapped: i32 = 0;
   let fVpn: u64 = NO_PAGE;
   let fAdd: u64 = 0;
 
-  while (n > 0) {
+  for (;;) {
+    // ---- events (outside the hot loop) ----
+    if (n < 0) n = ~n;
+    if (H.excPending) {
+      H.excPending = false;
+      trapped++; // instructions that trap do not retire (but still use budget)
+      pc = takeTrap(H.excCause, H.excTval, pc, false);
+      fVpn = NO_PAGE;
+    }
+    if (exitReason >= 0) {
+      reason = exitReason;
+      break;
+    }
     if (H.irqCheck) {
       H.irqCheck = false;
       fVpn = NO_PAGE;
@@ -200,331 +218,451 @@ export function run(budget: i32): i32 {
         reason = T.stopReason;
         break;
       }
+      if (n <= 0) break;
       const irq = pendingInterrupt();
       if (irq >= 0) pc = takeTrap(<u64>irq, 0, pc, true);
     }
-    n--;
+    if (n <= 0) break;
 
-    // ---- fetch ----
-    // The page of the last fetch is cached in locals; anything that can change
-    // translation (SYSTEM instructions, traps, irqCheck events) drops it.
-    let insn: u32;
-    if ((pc >>> 12) == fVpn && (<u32>pc & 0xfff) <= 0xffc) {
-      insn = load<u32>(<u32>(pc + fAdd));
-    } else {
-      const fe = T.fetch + ((<u32>(pc >>> 12) & (TLB_ENTRIES - 1)) << 4);
-      if (load<u64>(fe) == (pc >>> 12) && (<u32>pc & 0xfff) <= 0xffc) {
-        fVpn = pc >>> 12;
-        fAdd = load<u64>(fe + 8);
+    // ---- the hot loop ----
+    while (n > 0) {
+      n--;
+
+      // ---- fetch ----
+      // The page of the last fetch is cached in locals; anything that can change
+      // translation (SYSTEM instructions, traps, events) drops it.
+      let insn: u32;
+      if ((pc >>> 12) == fVpn && (<u32>pc & 0xfff) <= 0xffc) {
         insn = load<u32>(<u32>(pc + fAdd));
       } else {
-        T.runLeft = n;
-        insn = fetchSlow(pc);
-        if (H.excPending) {
-          H.excPending = false;
-          trapped++; // a fetch that faults retires nothing
-          pc = takeTrap(H.excCause, H.excTval, pc, false);
-          fVpn = NO_PAGE;
+        const fe = T.fetch + ((<u32>(pc >>> 12) & (TLB_ENTRIES - 1)) << 4);
+        if (load<u64>(fe) == (pc >>> 12) && (<u32>pc & 0xfff) <= 0xffc) {
+          fVpn = pc >>> 12;
+          fAdd = load<u64>(fe + 8);
+          insn = load<u32>(<u32>(pc + fAdd));
+        } else {
+          T.runLeft = n;
+          insn = fetchSlow(pc);
+          if (H.excPending) { // a fetch that faults retires nothing
+            n = ~n;
+            continue;
+          }
+        }
+      }
+      let ilen: u64 = 4;
+      if ((insn & 3) != 3) {
+        const x = load<u32>(RVC_TABLE + ((insn & 0xffff) << 2));
+        if (x == 0) {
+          raise(CAUSE_ILLEGAL_INSN, <u64>(insn & 0xffff));
+          n = ~n;
           continue;
         }
+        insn = x;
+        ilen = 2;
       }
-    }
-    let ilen: u64 = 4;
-    if ((insn & 3) != 3) {
-      const x = load<u32>(RVC_TABLE + ((insn & 0xffff) << 2));
-      if (x == 0) {
-        trapped++;
-        pc = takeTrap(CAUSE_ILLEGAL_INSN, <u64>(insn & 0xffff), pc, false);
-        fVpn = NO_PAGE;
-        continue;
-      }
-      insn = x;
-      ilen = 2;
-    }
 
-    // ---- execute ----
-    const rd = (insn >>> 7) & 31;
-    const rs1 = (insn >>> 15) & 31;
-    const rs2 = (insn >>> 20) & 31;
-    const f3 = (insn >>> 12) & 7;
-    let npc = pc + ilen;
-    switch (insn & 0x7f) {
-      case 0x13: { // OP-IMM
-        const a = getX(rs1);
-        const imm = <u64>(<i64>(<i32>insn >> 20));
-        let r: u64;
-        switch (f3) {
-          case 0: r = a + imm; break;
-          case 1:
-            if ((insn >>> 26) != 0) { raise(CAUSE_ILLEGAL_INSN, <u64>insn); r = 0; break; }
-            r = a << (imm & 63); break;
-          case 2: r = <i64>a < <i64>imm ? 1 : 0; break;
-          case 3: r = a < imm ? 1 : 0; break;
-          case 4: r = a ^ imm; break;
-          case 5: {
-            const top = insn >>> 26;
-            if (top == 0) r = a >>> (imm & 63);
-            else if (top == 0x10) r = <u64>(<i64>a >> <i64>(imm & 63));
-            else { raise(CAUSE_ILLEGAL_INSN, <u64>insn); r = 0; }
-            break;
-          }
-          case 6: r = a | imm; break;
-          default: r = a & imm; break;
-        }
-        if (H.excPending) break;
-        setX(rd, r);
-        break;
-      }
-      case 0x33: { // OP
-        const a = getX(rs1);
-        const b = getX(rs2);
-        const f7 = insn >>> 25;
-        let r: u64 = 0;
-        if (f7 == 0) {
+      // ---- execute ----
+      const rd = (insn >>> 7) & 31;
+      const rs1 = (insn >>> 15) & 31;
+      const rs2 = (insn >>> 20) & 31;
+      const f3 = (insn >>> 12) & 7;
+      let npc = pc + ilen;
+      switch (insn & 0x7f) {
+        case 0x13: { // OP-IMM
+          const a = getX(rs1);
+          const imm = <u64>(<i64>(<i32>insn >> 20));
+          let r: u64;
           switch (f3) {
-            case 0: r = a + b; break;
-            case 1: r = a << (b & 63); break;
-            case 2: r = <i64>a < <i64>b ? 1 : 0; break;
-            case 3: r = a < b ? 1 : 0; break;
-            case 4: r = a ^ b; break;
-            case 5: r = a >>> (b & 63); break;
-            case 6: r = a | b; break;
-            default: r = a & b; break;
-          }
-        } else if (f7 == 0x20) {
-          if (f3 == 0) r = a - b;
-          else if (f3 == 5) r = <u64>(<i64>a >> <i64>(b & 63));
-          else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
-        } else if (f7 == 1) {
-          switch (f3) {
-            case 0: r = a * b; break;
-            case 1: r = mulh(a, b); break;
-            case 2: r = mulhsu(a, b); break;
-            case 3: r = mulhu(a, b); break;
-            case 4:
-              if (b == 0) r = 0xffffffffffffffff;
-              else if (a == 0x8000000000000000 && b == 0xffffffffffffffff) r = a;
-              else r = <u64>(<i64>a / <i64>b);
+            case 0: r = a + imm; break;
+            case 1:
+              if ((insn >>> 26) != 0) {
+                raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+                n = ~n;
+                continue;
+              }
+              r = a << (imm & 63);
               break;
-            case 5: r = b == 0 ? 0xffffffffffffffff : a / b; break;
-            case 6:
-              if (b == 0) r = a;
-              else if (a == 0x8000000000000000 && b == 0xffffffffffffffff) r = 0;
-              else r = <u64>(<i64>a % <i64>b);
-              break;
-            default: r = b == 0 ? a : a % b; break;
-          }
-        } else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
-        if (H.excPending) break;
-        setX(rd, r);
-        break;
-      }
-      case 0x03: { // LOAD
-        const va = getX(rs1) + <u64>(<i64>(<i32>insn >> 20));
-        T.runLeft = n;
-        let r: u64;
-        switch (f3) {
-          case 0: r = <u64><i64><i8>ld8(va); break;
-          case 1: r = <u64><i64><i16>ld16(va); break;
-          case 2: r = sx32(<u64>ld32(va)); break;
-          case 3: r = ld64(va); break;
-          case 4: r = <u64>ld8(va); break;
-          case 5: r = <u64>ld16(va); break;
-          case 6: r = <u64>ld32(va); break;
-          default: raise(CAUSE_ILLEGAL_INSN, <u64>insn); r = 0; break;
-        }
-        if (H.excPending) break;
-        setX(rd, r);
-        break;
-      }
-      case 0x23: { // STORE
-        const imm = <u64>(<i64>(((<i32>insn >> 25) << 5) | <i32>((insn >>> 7) & 31)));
-        const va = getX(rs1) + imm;
-        const v = getX(rs2);
-        switch (f3) {
-          case 0: st8(va, <u8>v); break;
-          case 1: st16(va, <u16>v); break;
-          case 2: st32(va, <u32>v); break;
-          case 3: st64(va, v); break;
-          default: raise(CAUSE_ILLEGAL_INSN, <u64>insn); break;
-        }
-        break;
-      }
-      case 0x63: { // BRANCH
-        const a = getX(rs1);
-        const b = getX(rs2);
-        let taken: bool;
-        switch (f3) {
-          case 0: taken = a == b; break;
-          case 1: taken = a != b; break;
-          case 4: taken = <i64>a < <i64>b; break;
-          case 5: taken = <i64>a >= <i64>b; break;
-          case 6: taken = a < b; break;
-          case 7: taken = a >= b; break;
-          default: raise(CAUSE_ILLEGAL_INSN, <u64>insn); taken = false; break;
-        }
-        if (taken) {
-          const imm = ((<i32>insn >> 31) << 12) | <i32>(((insn >>> 7) & 1) << 11) |
-            <i32>(((insn >>> 25) & 0x3f) << 5) | <i32>(((insn >>> 8) & 0xf) << 1);
-          npc = pc + <u64><i64>imm;
-        }
-        break;
-      }
-      case 0x37: setX(rd, <u64><i64><i32>(insn & 0xfffff000)); break; // LUI
-      case 0x17: setX(rd, pc + <u64><i64><i32>(insn & 0xfffff000)); break; // AUIPC
-      case 0x6f: { // JAL
-        const imm = ((<i32>insn >> 31) << 20) | <i32>(insn & 0xff000) | <i32>(((insn >>> 20) & 1) << 11) |
-          <i32>(((insn >>> 21) & 0x3ff) << 1);
-        setX(rd, npc);
-        npc = pc + <u64><i64>imm;
-        break;
-      }
-      case 0x67: { // JALR
-        if (f3 != 0) { raise(CAUSE_ILLEGAL_INSN, <u64>insn); break; }
-        const t = (getX(rs1) + <u64>(<i64>(<i32>insn >> 20))) & ~(<u64>1);
-        setX(rd, npc);
-        npc = t;
-        break;
-      }
-      case 0x1b: { // OP-IMM-32
-        const a = <u32>getX(rs1);
-        const sh = (insn >>> 20) & 31;
-        const f7 = insn >>> 25;
-        if (f3 == 0) setX(rd, sx32(<u64>(a + <u32>(<i32>insn >> 20))));
-        else if (f3 == 1 && f7 == 0) setX(rd, sx32(<u64>(a << sh)));
-        else if (f3 == 5 && f7 == 0) setX(rd, sx32(<u64>(a >>> sh)));
-        else if (f3 == 5 && f7 == 0x20) setX(rd, <u64><i64>(<i32>a >> sh));
-        else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
-        break;
-      }
-      case 0x3b: { // OP-32
-        const a = <u32>getX(rs1);
-        const b = <u32>getX(rs2);
-        const f7 = insn >>> 25;
-        let r: u32 = 0;
-        if (f7 == 0) {
-          if (f3 == 0) r = a + b;
-          else if (f3 == 1) r = a << (b & 31);
-          else if (f3 == 5) r = a >>> (b & 31);
-          else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
-        } else if (f7 == 0x20) {
-          if (f3 == 0) r = a - b;
-          else if (f3 == 5) r = <u32>(<i32>a >> (b & 31));
-          else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
-        } else if (f7 == 1) {
-          switch (f3) {
-            case 0: r = a * b; break;
-            case 4:
-              if (b == 0) r = 0xffffffff;
-              else if (a == 0x80000000 && b == 0xffffffff) r = a;
-              else r = <u32>(<i32>a / <i32>b);
-              break;
-            case 5: r = b == 0 ? 0xffffffff : a / b; break;
-            case 6:
-              if (b == 0) r = a;
-              else if (a == 0x80000000 && b == 0xffffffff) r = 0;
-              else r = <u32>(<i32>a % <i32>b);
-              break;
-            case 7: r = b == 0 ? a : a % b; break;
-            default: raise(CAUSE_ILLEGAL_INSN, <u64>insn); break;
-          }
-        } else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
-        if (H.excPending) break;
-        setX(rd, sx32(<u64>r));
-        break;
-      }
-      case 0x2f: // AMO
-        amo(insn, rd, getX(rs1), getX(rs2));
-        break;
-      case 0x0f: // MISC-MEM: fences are no-ops for one hart with no decoded-code cache
-        if (f3 > 1) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
-        break;
-      case 0x73: { // SYSTEM
-        fVpn = NO_PAGE;
-        if (f3 == 0) {
-          if (insn == 0x00000073) { // ecall
-            if (H.sbiMode && H.priv == PRV_S) {
-              reason = EXIT_SBI;
-              exitNow = true;
+            case 2: r = <i64>a < <i64>imm ? 1 : 0; break;
+            case 3: r = a < imm ? 1 : 0; break;
+            case 4: r = a ^ imm; break;
+            case 5: {
+              const top = insn >>> 26;
+              if (top == 0) r = a >>> (imm & 63);
+              else if (top == 0x10) r = <u64>(<i64>a >> <i64>(imm & 63));
+              else {
+                raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+                n = ~n;
+                continue;
+              }
               break;
             }
-            raise(CAUSE_ECALL_U + <u64>H.priv, 0);
-          } else if (insn == 0x00100073) {
-            raise(CAUSE_BREAKPOINT, pc);
-          } else if (insn == 0x30200073) {
-            if (H.priv < PRV_M) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
-            else npc = mret();
-          } else if (insn == 0x10200073) {
-            if (H.priv == PRV_U || (H.priv == PRV_S && (H.mstatus & MSTATUS_TSR) != 0)) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
-            else npc = sret();
-          } else if (insn == 0x10500073) {
-            if (H.priv == PRV_U || (H.priv == PRV_S && (H.mstatus & MSTATUS_TW) != 0)) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
-            else if ((mipRead() & H.mie) == 0) {
-              reason = EXIT_WFI;
-              exitNow = true;
-              break;
-            }
-          } else if ((insn & 0xfe007fff) == 0x12000073) { // sfence.vma
-            if (H.priv == PRV_U || (H.priv == PRV_S && (H.mstatus & MSTATUS_TVM) != 0)) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
-            else if (rs1 == 0) tlbFlushAll();
-            else tlbFlushPage(getX(rs1));
-          } else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            case 6: r = a | imm; break;
+            default: r = a & imm; break;
+          }
+          setX(rd, r);
           break;
         }
-        if (f3 == 4) { raise(CAUSE_ILLEGAL_INSN, <u64>insn); break; }
-        const csr = insn >>> 20;
-        const src: u64 = f3 >= 5 ? <u64>rs1 : getX(rs1);
-        const op = f3 & 3; // 1 write, 2 set, 3 clear
-        H.instret = instretBase + <u64>(budget - n - trapped);
-        T.runLeft = n;
-        let old: u64 = 0;
-        if (op != 1 || rd != 0) {
-          old = csrRead(csr, insn);
-          if (H.excPending) break;
+        case 0x33: { // OP
+          const a = getX(rs1);
+          const b = getX(rs2);
+          const f7 = insn >>> 25;
+          let r: u64 = 0;
+          if (f7 == 0) {
+            switch (f3) {
+              case 0: r = a + b; break;
+              case 1: r = a << (b & 63); break;
+              case 2: r = <i64>a < <i64>b ? 1 : 0; break;
+              case 3: r = a < b ? 1 : 0; break;
+              case 4: r = a ^ b; break;
+              case 5: r = a >>> (b & 63); break;
+              case 6: r = a | b; break;
+              default: r = a & b; break;
+            }
+          } else if (f7 == 0x20 && f3 == 0) r = a - b;
+          else if (f7 == 0x20 && f3 == 5) r = <u64>(<i64>a >> <i64>(b & 63));
+          else if (f7 == 1) {
+            switch (f3) {
+              case 0: r = a * b; break;
+              case 1: r = mulh(a, b); break;
+              case 2: r = mulhsu(a, b); break;
+              case 3: r = mulhu(a, b); break;
+              case 4:
+                if (b == 0) r = 0xffffffffffffffff;
+                else if (a == 0x8000000000000000 && b == 0xffffffffffffffff) r = a;
+                else r = <u64>(<i64>a / <i64>b);
+                break;
+              case 5: r = b == 0 ? 0xffffffffffffffff : a / b; break;
+              case 6:
+                if (b == 0) r = a;
+                else if (a == 0x8000000000000000 && b == 0xffffffffffffffff) r = 0;
+                else r = <u64>(<i64>a % <i64>b);
+                break;
+              default: r = b == 0 ? a : a % b; break;
+            }
+          } else {
+            raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            n = ~n;
+            continue;
+          }
+          setX(rd, r);
+          break;
         }
-        if (op == 1) csrWrite(csr, src, insn);
-        else if (rs1 != 0) csrWrite(csr, op == 2 ? old | src : old & ~src, insn);
-        instretBase = H.instret - <u64>(budget - n - trapped); // minstret may have been written
-        if (H.excPending) break;
-        setX(rd, old);
-        break;
+        case 0x03: { // LOAD
+          const va = getX(rs1) + <u64>(<i64>(<i32>insn >> 20));
+          const e = T.load + ((<u32>(va >>> 12) & (TLB_ENTRIES - 1)) << 4);
+          let r: u64;
+          if (load<u64>(e) == (va >>> 12) && (<u32>va & 0xfff) <= 0xff8) {
+            const h = <u32>(va + load<u64>(e + 8));
+            switch (f3) {
+              case 0: r = <u64><i64>load<i8>(h); break;
+              case 1: r = <u64><i64>load<i16>(h); break;
+              case 2: r = <u64><i64>load<i32>(h); break;
+              case 3: r = load<u64>(h); break;
+              case 4: r = <u64>load<u8>(h); break;
+              case 5: r = <u64>load<u16>(h); break;
+              case 6: r = <u64>load<u32>(h); break;
+              default:
+                raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+                n = ~n;
+                continue;
+            }
+          } else {
+            if (f3 == 7) {
+              raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+              n = ~n;
+              continue;
+            }
+            T.runLeft = n;
+            r = loadSlow(va, (<u32>1) << (f3 & 3));
+            if (f3 < 3) {
+              const sh = <u64>(64 - (8 << f3));
+              r = <u64>((<i64>(r << sh)) >> <i64>sh);
+            }
+            if (H.excPending) {
+              n = ~n;
+              continue;
+            }
+            if (H.irqCheck) n = ~n; // e.g. a device read changed interrupt lines
+          }
+          setX(rd, r);
+          break;
+        }
+        case 0x23: { // STORE
+          const imm = <u64>(<i64>(((<i32>insn >> 25) << 5) | <i32>((insn >>> 7) & 31)));
+          const va = getX(rs1) + imm;
+          const v = getX(rs2);
+          const e = T.store + ((<u32>(va >>> 12) & (TLB_ENTRIES - 1)) << 4);
+          if (load<u64>(e) == (va >>> 12) && (<u32>va & 0xfff) <= 0xff8) {
+            const h = <u32>(va + load<u64>(e + 8));
+            switch (f3) {
+              case 0: store<u8>(h, <u8>v); break;
+              case 1: store<u16>(h, <u16>v); break;
+              case 2: store<u32>(h, <u32>v); break;
+              case 3: store<u64>(h, v); break;
+              default:
+                raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+                n = ~n;
+                continue;
+            }
+          } else {
+            if (f3 > 3) {
+              raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+              n = ~n;
+              continue;
+            }
+            T.runLeft = n;
+            storeSlow(va, v, (<u32>1) << f3);
+            if (H.excPending) {
+              n = ~n;
+              continue;
+            }
+            if (H.irqCheck) n = ~n; // device write, HTIF tohost
+          }
+          break;
+        }
+        case 0x63: { // BRANCH
+          const a = getX(rs1);
+          const b = getX(rs2);
+          let taken: bool;
+          switch (f3) {
+            case 0: taken = a == b; break;
+            case 1: taken = a != b; break;
+            case 4: taken = <i64>a < <i64>b; break;
+            case 5: taken = <i64>a >= <i64>b; break;
+            case 6: taken = a < b; break;
+            case 7: taken = a >= b; break;
+            default:
+              raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+              n = ~n;
+              continue;
+          }
+          if (taken) {
+            const imm = ((<i32>insn >> 31) << 12) | <i32>(((insn >>> 7) & 1) << 11) |
+              <i32>(((insn >>> 25) & 0x3f) << 5) | <i32>(((insn >>> 8) & 0xf) << 1);
+            npc = pc + <u64><i64>imm;
+          }
+          break;
+        }
+        case 0x37: setX(rd, <u64><i64><i32>(insn & 0xfffff000)); break; // LUI
+        case 0x17: setX(rd, pc + <u64><i64><i32>(insn & 0xfffff000)); break; // AUIPC
+        case 0x6f: { // JAL
+          const imm = ((<i32>insn >> 31) << 20) | <i32>(insn & 0xff000) | <i32>(((insn >>> 20) & 1) << 11) |
+            <i32>(((insn >>> 21) & 0x3ff) << 1);
+          setX(rd, npc);
+          npc = pc + <u64><i64>imm;
+          break;
+        }
+        case 0x67: { // JALR
+          if (f3 != 0) {
+            raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            n = ~n;
+            continue;
+          }
+          const t = (getX(rs1) + <u64>(<i64>(<i32>insn >> 20))) & ~(<u64>1);
+          setX(rd, npc);
+          npc = t;
+          break;
+        }
+        case 0x1b: { // OP-IMM-32
+          const a = <u32>getX(rs1);
+          const sh = (insn >>> 20) & 31;
+          const f7 = insn >>> 25;
+          if (f3 == 0) setX(rd, sx32(<u64>(a + <u32>(<i32>insn >> 20))));
+          else if (f3 == 1 && f7 == 0) setX(rd, sx32(<u64>(a << sh)));
+          else if (f3 == 5 && f7 == 0) setX(rd, sx32(<u64>(a >>> sh)));
+          else if (f3 == 5 && f7 == 0x20) setX(rd, <u64><i64>(<i32>a >> sh));
+          else {
+            raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            n = ~n;
+            continue;
+          }
+          break;
+        }
+        case 0x3b: { // OP-32
+          const a = <u32>getX(rs1);
+          const b = <u32>getX(rs2);
+          const f7 = insn >>> 25;
+          let r: u32 = 0;
+          let ok = true;
+          if (f7 == 0) {
+            if (f3 == 0) r = a + b;
+            else if (f3 == 1) r = a << (b & 31);
+            else if (f3 == 5) r = a >>> (b & 31);
+            else ok = false;
+          } else if (f7 == 0x20) {
+            if (f3 == 0) r = a - b;
+            else if (f3 == 5) r = <u32>(<i32>a >> (b & 31));
+            else ok = false;
+          } else if (f7 == 1) {
+            switch (f3) {
+              case 0: r = a * b; break;
+              case 4:
+                if (b == 0) r = 0xffffffff;
+                else if (a == 0x80000000 && b == 0xffffffff) r = a;
+                else r = <u32>(<i32>a / <i32>b);
+                break;
+              case 5: r = b == 0 ? 0xffffffff : a / b; break;
+              case 6:
+                if (b == 0) r = a;
+                else if (a == 0x80000000 && b == 0xffffffff) r = 0;
+                else r = <u32>(<i32>a % <i32>b);
+                break;
+              case 7: r = b == 0 ? a : a % b; break;
+              default: ok = false; break;
+            }
+          } else ok = false;
+          if (!ok) {
+            raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            n = ~n;
+            continue;
+          }
+          setX(rd, sx32(<u64>r));
+          break;
+        }
+        case 0x2f: // AMO
+          amo(insn, rd, getX(rs1), getX(rs2));
+          if (H.excPending) {
+            n = ~n;
+            continue;
+          }
+          break;
+        case 0x0f: // MISC-MEM: fences are no-ops for one hart with no decoded-code cache
+          if (f3 > 1) {
+            raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            n = ~n;
+            continue;
+          }
+          break;
+        case 0x73: { // SYSTEM
+          fVpn = NO_PAGE;
+          if (f3 == 0) {
+            if (insn == 0x00000073) { // ecall
+              if (H.sbiMode && H.priv == PRV_S) {
+                exitReason = EXIT_SBI;
+                n = ~n;
+                break;
+              }
+              raise(CAUSE_ECALL_U + <u64>H.priv, 0);
+            } else if (insn == 0x00100073) {
+              raise(CAUSE_BREAKPOINT, pc);
+            } else if (insn == 0x30200073) {
+              if (H.priv < PRV_M) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+              else npc = mret();
+            } else if (insn == 0x10200073) {
+              if (H.priv == PRV_U || (H.priv == PRV_S && (H.mstatus & MSTATUS_TSR) != 0)) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+              else npc = sret();
+            } else if (insn == 0x10500073) {
+              if (H.priv == PRV_U || (H.priv == PRV_S && (H.mstatus & MSTATUS_TW) != 0)) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+              else if ((mipRead() & H.mie) == 0) {
+                exitReason = EXIT_WFI;
+                n = ~n;
+                break;
+              }
+            } else if ((insn & 0xfe007fff) == 0x12000073) { // sfence.vma
+              if (H.priv == PRV_U || (H.priv == PRV_S && (H.mstatus & MSTATUS_TVM) != 0)) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+              else if (rs1 == 0) tlbFlushAll();
+              else tlbFlushPage(getX(rs1));
+            } else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            if (H.excPending) {
+              n = ~n;
+              continue;
+            }
+            if (H.irqCheck) n = ~n;
+            break;
+          }
+          if (f3 == 4) {
+            raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            n = ~n;
+            continue;
+          }
+          const csr = insn >>> 20;
+          const src: u64 = f3 >= 5 ? <u64>rs1 : getX(rs1);
+          const op = f3 & 3; // 1 write, 2 set, 3 clear
+          H.instret = instretBase + <u64>(budget - n - trapped);
+          T.runLeft = n;
+          let old: u64 = 0;
+          if (op != 1 || rd != 0) {
+            old = csrRead(csr, insn);
+            if (H.excPending) {
+              n = ~n;
+              continue;
+            }
+          }
+          if (op == 1) csrWrite(csr, src, insn);
+          else if (rs1 != 0) csrWrite(csr, op == 2 ? old | src : old & ~src, insn);
+          instretBase = H.instret - <u64>(budget - n - trapped); // minstret may have been written
+          if (H.excPending) {
+            n = ~n;
+            continue;
+          }
+          setX(rd, old);
+          if (H.irqCheck) n = ~n;
+          break;
+        }
+        case 0x07: { // LOAD-FP
+          if (fsOff() || (f3 != 2 && f3 != 3)) {
+            raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            n = ~n;
+            continue;
+          }
+          const va = getX(rs1) + <u64>(<i64>(<i32>insn >> 20));
+          const e = T.load + ((<u32>(va >>> 12) & (TLB_ENTRIES - 1)) << 4);
+          let v: u64;
+          if (load<u64>(e) == (va >>> 12) && (<u32>va & 0xfff) <= 0xff8) {
+            const h = <u32>(va + load<u64>(e + 8));
+            v = f3 == 3 ? load<u64>(h) : (<u64>load<u32>(h) | 0xffffffff00000000);
+          } else {
+            T.runLeft = n;
+            v = f3 == 3 ? loadSlow(va, 8) : (loadSlow(va, 4) | 0xffffffff00000000);
+            if (H.excPending) {
+              n = ~n;
+              continue;
+            }
+            if (H.irqCheck) n = ~n;
+          }
+          setF(rd, v);
+          markFsDirty();
+          break;
+        }
+        case 0x27: { // STORE-FP
+          if (fsOff() || (f3 != 2 && f3 != 3)) {
+            raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            n = ~n;
+            continue;
+          }
+          const imm = <u64>(<i64>(((<i32>insn >> 25) << 5) | <i32>((insn >>> 7) & 31)));
+          const va = getX(rs1) + imm;
+          const v = getF(rs2);
+          const e = T.store + ((<u32>(va >>> 12) & (TLB_ENTRIES - 1)) << 4);
+          if (load<u64>(e) == (va >>> 12) && (<u32>va & 0xfff) <= 0xff8) {
+            const h = <u32>(va + load<u64>(e + 8));
+            if (f3 == 3) store<u64>(h, v);
+            else store<u32>(h, <u32>v);
+          } else {
+            T.runLeft = n;
+            storeSlow(va, v, f3 == 3 ? 8 : 4);
+            if (H.excPending) {
+              n = ~n;
+              continue;
+            }
+            if (H.irqCheck) n = ~n;
+          }
+          break;
+        }
+        case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53:
+          if (fsOff() || !execFp(insn)) {
+            raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+            n = ~n;
+            continue;
+          }
+          break;
+        default:
+          raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+          n = ~n;
+          continue;
       }
-      case 0x07: { // LOAD-FP
-        if (fsOff() || (f3 != 2 && f3 != 3)) { raise(CAUSE_ILLEGAL_INSN, <u64>insn); break; }
-        const va = getX(rs1) + <u64>(<i64>(<i32>insn >> 20));
-        const v: u64 = f3 == 3 ? ld64(va) : (<u64>ld32(va) | 0xffffffff00000000);
-        if (H.excPending) break;
-        setF(rd, v);
-        markFsDirty();
-        break;
-      }
-      case 0x27: { // STORE-FP
-        if (fsOff() || (f3 != 2 && f3 != 3)) { raise(CAUSE_ILLEGAL_INSN, <u64>insn); break; }
-        const imm = <u64>(<i64>(((<i32>insn >> 25) << 5) | <i32>((insn >>> 7) & 31)));
-        const va = getX(rs1) + imm;
-        if (f3 == 3) st64(va, getF(rs2));
-        else st32(va, <u32>getF(rs2));
-        break;
-      }
-      case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53:
-        if (fsOff() || !execFp(insn)) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
-        break;
-      default:
-        raise(CAUSE_ILLEGAL_INSN, <u64>insn);
-        break;
-    }
-    if (exitNow) {
       pc = npc;
-      break;
     }
-    if (H.excPending) {
-      H.excPending = false;
-      trapped++; // instructions that trap do not retire (but still use budget)
-      pc = takeTrap(H.excCause, H.excTval, pc, false);
-      fVpn = NO_PAGE;
-      continue;
-    }
-    pc = npc;
   }
 
   H.instret = instretBase + <u64>(budget - n - trapped);
