@@ -232,11 +232,11 @@ export function run(budget: i32): i32 {
       // The page of the last fetch is cached in locals; anything that can change
       // translation (SYSTEM instructions, traps, events) drops it.
       let insn: u32;
-      if ((pc >>> 12) == fVpn && (<u32>pc & 0xfff) <= 0xffc) {
+      if ((pc >>> 12) == fVpn) {
         insn = load<u32>(<u32>(pc + fAdd));
       } else {
         const fe = T.fetch + ((<u32>(pc >>> 12) & (TLB_ENTRIES - 1)) << 4);
-        if (load<u64>(fe) == (pc >>> 12) && (<u32>pc & 0xfff) <= 0xffc) {
+        if (load<u64>(fe) == (pc >>> 12)) {
           fVpn = pc >>> 12;
           fAdd = load<u64>(fe + 8);
           insn = load<u32>(<u32>(pc + fAdd));
@@ -249,6 +249,8 @@ export function run(budget: i32): i32 {
           }
         }
       }
+      // Up to here 4 bytes were read from the fetch page (RAM is followed by slack);
+      // a 32-bit instruction in its last 2 bytes takes its upper half from the next page.
       let ilen: u64 = 4;
       if ((insn & 3) != 3) {
         const x = load<u32>(RVC_TABLE + ((insn & 0xffff) << 2));
@@ -259,6 +261,13 @@ export function run(budget: i32): i32 {
         }
         insn = x;
         ilen = 2;
+      } else if ((<u32>pc & 0xfff) == 0xffe) {
+        T.runLeft = n;
+        insn = fetchSlow(pc);
+        if (H.excPending) {
+          n = ~n;
+          continue;
+        }
       }
 
       // ---- execute ----

@@ -18,7 +18,8 @@ export {
 // Call once per instance: guest RAM is fresh (zeroed) memory, not cleared here,
 // since touching every page up front costs ~10 ms per MiB.
 export function init(ramBytes: u32): i32 {
-  const need = (<u64>RAM_HOST + <u64>ramBytes + 0xffff) >>> 16;
+  // 4 bytes of slack after RAM: instruction fetch reads 4 bytes at the last halfword of a page.
+  const need = (<u64>RAM_HOST + <u64>ramBytes + 4 + 0xffff) >>> 16;
   if (need > 65536) return -1;
   const have = <u64>memory.size();
   if (need > have && memory.grow(<i32>(need - have)) < 0) return -1;
