@@ -5,7 +5,7 @@
 // H.irqCheck, which the loop tests only where it can have been set (see run()).
 
 import {
-  H, getX, setX, getF, setF, raise, markFsDirty, fsOff,
+  H, XREG, getX, setX, getF, setF, raise, markFsDirty, fsOff,
   SLOT_PC, SLOT_PRIV, SLOT_INSTRET, SLOT_MTIME, SLOT_STIMECMP, TIME_SHIFT,
   EXIT_BUDGET, EXIT_WFI, EXIT_SBI, PRV_M, PRV_S, PRV_U,
   MSTATUS_TSR, MSTATUS_TW, MSTATUS_TVM,
@@ -165,6 +165,11 @@ function updateSupervisorTimer(): void {
   }
 }
 
+// Register write without the x0 test: run() zeroes x0 before each instruction.
+@inline function wX(r: u32, v: u64): void {
+  store<u64>(XREG + (r << 3), v);
+}
+
 const NO_PAGE: u64 = 0xffffffffffffffff;
 
 // run(): the hot loop keeps pc, the remaining budget n and the fetch page in locals
@@ -200,6 +205,7 @@ export function run(budget: i32): i32 {
 
   for (;;) {
     // ---- events (outside the hot loop) ----
+    store<u64>(XREG, 0);
     if (n < 0) n = ~n;
     if (H.excPending) {
       H.excPending = false;
@@ -227,6 +233,7 @@ export function run(budget: i32): i32 {
     // ---- the hot loop ----
     while (n > 0) {
       n--;
+      store<u64>(XREG, 0); // the loop writes rd unconditionally
 
       // ---- fetch ----
       // The page of the last fetch is cached in locals; anything that can change
@@ -308,7 +315,7 @@ export function run(budget: i32): i32 {
             case 6: r = a | imm; break;
             default: r = a & imm; break;
           }
-          setX(rd, r);
+          wX(rd, r);
           break;
         }
         case 0x33: { // OP
@@ -353,7 +360,7 @@ export function run(budget: i32): i32 {
             n = ~n;
             continue;
           }
-          setX(rd, r);
+          wX(rd, r);
           break;
         }
         case 0x03: { // LOAD
@@ -393,7 +400,7 @@ export function run(budget: i32): i32 {
             }
             if (H.irqCheck) n = ~n; // e.g. a device read changed interrupt lines
           }
-          setX(rd, r);
+          wX(rd, r);
           break;
         }
         case 0x23: { // STORE
@@ -452,12 +459,12 @@ export function run(budget: i32): i32 {
           }
           break;
         }
-        case 0x37: setX(rd, <u64><i64><i32>(insn & 0xfffff000)); break; // LUI
-        case 0x17: setX(rd, pc + <u64><i64><i32>(insn & 0xfffff000)); break; // AUIPC
+        case 0x37: wX(rd, <u64><i64><i32>(insn & 0xfffff000)); break; // LUI
+        case 0x17: wX(rd, pc + <u64><i64><i32>(insn & 0xfffff000)); break; // AUIPC
         case 0x6f: { // JAL
           const imm = ((<i32>insn >> 31) << 20) | <i32>(insn & 0xff000) | <i32>(((insn >>> 20) & 1) << 11) |
             <i32>(((insn >>> 21) & 0x3ff) << 1);
-          setX(rd, npc);
+          wX(rd, npc);
           npc = pc + <u64><i64>imm;
           break;
         }
@@ -468,7 +475,7 @@ export function run(budget: i32): i32 {
             continue;
           }
           const t = (getX(rs1) + <u64>(<i64>(<i32>insn >> 20))) & ~(<u64>1);
-          setX(rd, npc);
+          wX(rd, npc);
           npc = t;
           break;
         }
@@ -476,10 +483,10 @@ export function run(budget: i32): i32 {
           const a = <u32>getX(rs1);
           const sh = (insn >>> 20) & 31;
           const f7 = insn >>> 25;
-          if (f3 == 0) setX(rd, sx32(<u64>(a + <u32>(<i32>insn >> 20))));
-          else if (f3 == 1 && f7 == 0) setX(rd, sx32(<u64>(a << sh)));
-          else if (f3 == 5 && f7 == 0) setX(rd, sx32(<u64>(a >>> sh)));
-          else if (f3 == 5 && f7 == 0x20) setX(rd, <u64><i64>(<i32>a >> sh));
+          if (f3 == 0) wX(rd, sx32(<u64>(a + <u32>(<i32>insn >> 20))));
+          else if (f3 == 1 && f7 == 0) wX(rd, sx32(<u64>(a << sh)));
+          else if (f3 == 5 && f7 == 0) wX(rd, sx32(<u64>(a >>> sh)));
+          else if (f3 == 5 && f7 == 0x20) wX(rd, <u64><i64>(<i32>a >> sh));
           else {
             raise(CAUSE_ILLEGAL_INSN, <u64>insn);
             n = ~n;
@@ -525,7 +532,7 @@ export function run(budget: i32): i32 {
             n = ~n;
             continue;
           }
-          setX(rd, sx32(<u64>r));
+          wX(rd, sx32(<u64>r));
           break;
         }
         case 0x2f: // AMO
@@ -604,7 +611,7 @@ export function run(budget: i32): i32 {
             n = ~n;
             continue;
           }
-          setX(rd, old);
+          wX(rd, old);
           if (H.irqCheck) n = ~n;
           break;
         }
