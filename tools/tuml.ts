@@ -15,6 +15,8 @@ interface Command {
 /** Subcommands by name, loaded on demand. Add new ones here (boot, mkcow, moo, mconsole, ...). */
 const commands: Record<string, () => Promise<Command>> = {
   elf: () => import('../src/baremetal/cli.js'),
+  mkcow: () => import('../src/uml/tools/mkcow.js'),
+  moo: () => import('../src/uml/tools/moo.js'),
 };
 
 async function help(): Promise<string> {
