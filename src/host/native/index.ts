@@ -1,0 +1,202 @@
+// Typed access to the native addon (native/tuml_host.cc): the host system calls
+// Node has no API for. Thin on purpose: policy lives in the callers.
+//
+// Errors: calls throw NativeError (code/errno/syscall, like Node's fs errors),
+// except the per-packet I/O calls (read, write, sendToUnix, recvFromUnix), which
+// return a negative errno so that EAGAIN costs neither a throw nor an allocation.
+
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface NativeError extends Error {
+  code: string;
+  errno: number;
+  syscall: string;
+}
+
+export type LockKind = 'read' | 'write';
+
+export interface Poller {
+  /** Watches for the given readiness; (false, false) stops watching. */
+  start(readable: boolean, writable: boolean): void;
+  stop(): void;
+  /** Stops and frees the watcher; the fd itself stays open. */
+  close(): void;
+}
+
+interface Addon {
+  lock(fd: number, kind: LockKind | 'unlock', start?: number, len?: number): void;
+  lockHolder(fd: number, kind: LockKind, start?: number, len?: number): number | null;
+  fallocate(fd: number, mode: number, offset: number, len: number): void;
+  socket(domain: number, type: number, protocol?: number): number;
+  bindUnix(fd: number, path: string | Uint8Array): void;
+  connectUnix(fd: number, path: string | Uint8Array): void;
+  sendToUnix(fd: number, buf: Uint8Array, path?: string | Uint8Array | null): number;
+  recvFromUnix(fd: number, buf: Uint8Array, off?: number, len?: number): { n: number; from: Buffer | null };
+  getsockname(fd: number): Buffer;
+  read(fd: number, buf: Uint8Array, off?: number, len?: number): number;
+  write(fd: number, buf: Uint8Array, off?: number, len?: number): number;
+  setNonBlocking(fd: number, on: boolean): void;
+  close(fd: number): void;
+  openpt(): { fd: number; path: string };
+  openpty(): { master: number; slave: number; path: string };
+  tcgetattr(fd: number): Buffer;
+  tcsetattr(fd: number, termios: Buffer, when?: 'now' | 'drain' | 'flush'): void;
+  makeRaw(fd: number): Buffer;
+  getWinsize(fd: number): { rows: number; cols: number };
+  setWinsize(fd: number, rows: number, cols: number): void;
+  tunSetIff(fd: number, name: string, flags: number): string;
+  Poller: new (fd: number, cb: (err: number, readable: boolean, writable: boolean) => void) => Poller;
+  constants: Record<
+    | 'FALLOC_FL_KEEP_SIZE' | 'FALLOC_FL_PUNCH_HOLE' | 'FALLOC_FL_ZERO_RANGE'
+    | 'AF_UNIX' | 'AF_INET' | 'AF_INET6' | 'AF_PACKET'
+    | 'SOCK_STREAM' | 'SOCK_DGRAM' | 'SOCK_SEQPACKET' | 'SOCK_RAW'
+    | 'IFF_TUN' | 'IFF_TAP' | 'IFF_NO_PI' | 'IFF_VNET_HDR' | 'IFF_MULTI_QUEUE',
+    number
+  >;
+}
+
+function load(): Addon {
+  // dist/src/host/native/index.js and src/host/native/index.ts both sit below the package root.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const f = join(dir, 'native', 'build', 'Release', 'tuml_host.node');
+    if (existsSync(f)) return createRequire(import.meta.url)(f) as Addon;
+    dir = dirname(dir);
+  }
+  throw new Error('the native addon is not built (native/build/Release/tuml_host.node): run `npm run build:native`');
+}
+
+const addon = load();
+
+export const constants = addon.constants;
+export const {
+  FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, FALLOC_FL_ZERO_RANGE,
+  AF_UNIX, AF_INET, AF_INET6, AF_PACKET,
+  SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW,
+  IFF_TUN, IFF_TAP, IFF_NO_PI, IFF_VNET_HDR, IFF_MULTI_QUEUE,
+} = addon.constants;
+
+/** fcntl(F_SETLK): takes or drops a byte-range lock without waiting; a conflict throws EAGAIN or EACCES. */
+export function lock(fd: number, kind: LockKind | 'unlock', start = 0, len = 0): void {
+  addon.lock(fd, kind, start, len);
+}
+
+/** fcntl(F_GETLK): the pid holding a lock that conflicts with `kind`, or null. */
+export function lockHolder(fd: number, kind: LockKind, start = 0, len = 0): number | null {
+  return addon.lockHolder(fd, kind, start, len);
+}
+
+export function fallocate(fd: number, mode: number, offset: number, len: number): void {
+  addon.fallocate(fd, mode, offset, len);
+}
+
+/** A socket, always non-blocking and close-on-exec. */
+export function socket(domain: number, type: number, protocol = 0): number {
+  return addon.socket(domain, type, protocol);
+}
+
+/** A path beginning with NUL (string or bytes) is an abstract address. */
+export function bindUnix(fd: number, path: string | Uint8Array): void {
+  addon.bindUnix(fd, toAddr(path));
+}
+
+export function connectUnix(fd: number, path: string | Uint8Array): void {
+  addon.connectUnix(fd, toAddr(path));
+}
+
+/** Bytes sent or -errno; `to` null sends to the connected peer. */
+export function sendToUnix(fd: number, buf: Uint8Array, to: string | Uint8Array | null = null): number {
+  return addon.sendToUnix(fd, buf, to === null ? null : toAddr(to));
+}
+
+/**
+ * One datagram into buf: n is its full length (it was truncated if n > buf.length)
+ * or -errno; `from` holds the sender's raw sun_path bytes (abstract ones start
+ * with 0), null when the sender is unnamed.
+ */
+export function recvFromUnix(fd: number, buf: Uint8Array): { n: number; from: Buffer | null } {
+  return addon.recvFromUnix(fd, buf);
+}
+
+export function getsockname(fd: number): Buffer {
+  return addon.getsockname(fd);
+}
+
+/** Bytes read, 0 at end of file, or -errno. */
+export function read(fd: number, buf: Uint8Array, off = 0, len = buf.length - off): number {
+  return addon.read(fd, buf, off, len);
+}
+
+/** Bytes written or -errno. */
+export function write(fd: number, buf: Uint8Array, off = 0, len = buf.length - off): number {
+  return addon.write(fd, buf, off, len);
+}
+
+export function setNonBlocking(fd: number, on: boolean): void {
+  addon.setNonBlocking(fd, on);
+}
+
+export function close(fd: number): void {
+  addon.close(fd);
+}
+
+/** Readiness of an fd through libuv on the main loop; the callback's err is a positive errno or 0. */
+export function poller(fd: number, cb: (err: number, readable: boolean, writable: boolean) => void): Poller {
+  return new addon.Poller(fd, cb);
+}
+
+/** A new Unix98 pty: the master (non-blocking) and the slave's path, not opened. */
+export function openpt(): { fd: number; path: string } {
+  return addon.openpt();
+}
+
+/** A pty pair with both ends open. */
+export function openpty(): { master: number; slave: number; path: string } {
+  return addon.openpty();
+}
+
+/** The terminal's settings as an opaque struct termios, for tcsetattr. */
+export function tcgetattr(fd: number): Buffer {
+  return addon.tcgetattr(fd);
+}
+
+export function tcsetattr(fd: number, termios: Buffer, when: 'now' | 'drain' | 'flush' = 'now'): void {
+  addon.tcsetattr(fd, termios, when);
+}
+
+/** cfmakeraw on the terminal; returns the previous settings for tcsetattr. */
+export function makeRaw(fd: number): Buffer {
+  return addon.makeRaw(fd);
+}
+
+export function getWinsize(fd: number): { rows: number; cols: number } {
+  return addon.getWinsize(fd);
+}
+
+export function setWinsize(fd: number, rows: number, cols: number): void {
+  addon.setWinsize(fd, rows, cols);
+}
+
+/** TUNSETIFF on an open /dev/net/tun: returns the interface name the kernel gave. */
+export function tunSetIff(fd: number, name: string, flags: number): string {
+  return addon.tunSetIff(fd, name, flags);
+}
+
+function toAddr(p: string | Uint8Array): string | Buffer {
+  return typeof p === 'string' ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+}
+
+/** The errno name of a negative return value, for messages. */
+export function errnoName(neg: number): string {
+  return ERRNO_NAMES[-neg] ?? `errno ${-neg}`;
+}
+
+const ERRNO_NAMES: Record<number, string> = {
+  1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 5: 'EIO', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM',
+  13: 'EACCES', 16: 'EBUSY', 22: 'EINVAL', 28: 'ENOSPC', 32: 'EPIPE', 90: 'EMSGSIZE',
+  95: 'EOPNOTSUPP', 98: 'EADDRINUSE', 104: 'ECONNRESET', 105: 'ENOBUFS', 107: 'ENOTCONN',
+  111: 'ECONNREFUSED',
+};
