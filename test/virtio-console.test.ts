@@ -14,7 +14,7 @@ const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 function setup() {
   const mem = makeMemory();
   const out: string[] = [];
-  const con = new VirtioConsole({ write: (d) => out.push(dec(d)) });
+  const con = new VirtioConsole({ write: (d) => void out.push(dec(d)) });
   const irq = new FakeIrq();
   const t = new VirtioMmio(mem, con, irq);
   const drv = new MmioDriver(t, mem);
@@ -85,4 +85,154 @@ test('a driver reset drops the queues but keeps pending host input', () => {
   const h = rx.add([{ len: 8, writable: true }]);
   drv.kick(0);
   assert.equal(dec(rx.written(h, 4)), 'kept');
+});
+
+// ---- MULTIPORT: the Linux driver's handshake, console ports and named ports
+
+import {
+  VIRTIO_CONSOLE_CONSOLE_PORT,
+  VIRTIO_CONSOLE_DEVICE_ADD,
+  VIRTIO_CONSOLE_DEVICE_READY,
+  VIRTIO_CONSOLE_DEVICE_REMOVE,
+  VIRTIO_CONSOLE_F_MULTIPORT,
+  VIRTIO_CONSOLE_PORT_NAME,
+  VIRTIO_CONSOLE_PORT_OPEN,
+  VIRTIO_CONSOLE_PORT_READY,
+  VIRTIO_CONSOLE_RESIZE,
+} from '../src/virtio/console.js';
+
+function ctrlMsg(id: number, event: number, value: number): Uint8Array {
+  const b = new Uint8Array(8);
+  const dv = new DataView(b.buffer);
+  dv.setUint32(0, id, true);
+  dv.setUint16(4, event, true);
+  dv.setUint16(6, value, true);
+  return b;
+}
+
+function multiSetup(consoles: number, extra: number) {
+  const mem = makeMemory();
+  const outs: string[][] = [];
+  const backs = Array.from({ length: consoles }, (_, i) => {
+    outs[i] = [];
+    return { write: (d: Uint8Array) => void outs[i].push(dec(d)) };
+  });
+  const con = new VirtioConsole(backs, { extraPorts: extra });
+  const t = new VirtioMmio(mem, con, new FakeIrq());
+  const drv = new MmioDriver(t, mem);
+  const nq = 2 + 2 * (consoles + extra);
+  drv.init(new Array(nq).fill(16), () => featureBits(VIRTIO_F_VERSION_1, VIRTIO_CONSOLE_F_MULTIPORT));
+  const ctrlRx = drv.queues[2];
+  const ctrlTx = drv.queues[3];
+  const posted: number[] = [];
+  const post = (k = 8) => {
+    for (let i = 0; i < k; i++) posted.push(ctrlRx.add([{ len: 300, writable: true }]));
+    drv.kick(2);
+  };
+  /** Control messages the device sent: { id, event, value, data }. */
+  const received = () =>
+    ctrlRx.takeUsed().map((u) => {
+      const b = ctrlRx.written(u.id, u.len);
+      const dv = new DataView(b.buffer);
+      return { id: dv.getUint32(0, true), event: dv.getUint16(4, true), value: dv.getUint16(6, true), data: b.subarray(8) };
+    });
+  const send = (id: number, event: number, value: number) => {
+    ctrlTx.add([{ data: ctrlMsg(id, event, value) }]);
+    drv.kick(3);
+  };
+  return { con, drv, outs, post, received, send };
+}
+
+test('multiport: DEVICE_READY announces every port; console ports get CONSOLE_PORT, named ports their name', () => {
+  const { con, post, received, send } = multiSetup(2, 2);
+  const named = con.addPort('org.tuml.agent', { write: () => {} });
+  assert.equal(named.id, 2);
+  post(16);
+  assert.deepEqual(received(), [], 'nothing before DEVICE_READY');
+  send(0, VIRTIO_CONSOLE_DEVICE_READY, 1);
+  assert.deepEqual(received().map((m) => [m.id, m.event]), [[0, VIRTIO_CONSOLE_DEVICE_ADD], [1, VIRTIO_CONSOLE_DEVICE_ADD], [2, VIRTIO_CONSOLE_DEVICE_ADD]]);
+  send(0, VIRTIO_CONSOLE_PORT_READY, 1);
+  send(2, VIRTIO_CONSOLE_PORT_READY, 1);
+  const m = received();
+  assert.deepEqual(m.map((x) => [x.id, x.event, x.value]), [[0, VIRTIO_CONSOLE_CONSOLE_PORT, 1], [2, VIRTIO_CONSOLE_PORT_NAME, 0]]);
+  assert.equal(dec(m[1].data), 'org.tuml.agent');
+});
+
+test('multiport: a named port opens, carries data both ways, tells the host about open/close', () => {
+  const { con, drv, post, received, send } = multiSetup(1, 1);
+  const got: string[] = [];
+  const events: boolean[] = [];
+  const port = con.addPort('org.tuml.mconsole', { write: (d) => void got.push(dec(d)) });
+  port.onOpenChange = (o) => events.push(o);
+  post(16);
+  send(0, VIRTIO_CONSOLE_DEVICE_READY, 1);
+  send(1, VIRTIO_CONSOLE_PORT_READY, 1);
+  received();
+  port.setHostConnected(true);
+  assert.deepEqual(received().map((x) => [x.id, x.event, x.value]), [[1, VIRTIO_CONSOLE_PORT_OPEN, 1]]);
+  send(1, VIRTIO_CONSOLE_PORT_OPEN, 1);
+  assert.deepEqual(events, [true]);
+  assert.equal(port.guestOpen, true);
+  // port 1: rx queue 4, tx queue 5
+  const tx = drv.queues[5];
+  tx.add([{ data: enc('ping') }]);
+  drv.kick(5);
+  assert.equal(got.join(''), 'ping');
+  const rx = drv.queues[4];
+  const h = rx.add([{ len: 16, writable: true }]);
+  drv.kick(4);
+  assert.equal(port.send(enc('pong')), 4);
+  assert.deepEqual(rx.takeUsed(), [{ id: h, len: 4 }]);
+  assert.equal(dec(rx.written(h, 4)), 'pong');
+  send(1, VIRTIO_CONSOLE_PORT_OPEN, 0);
+  assert.deepEqual(events, [true, false]);
+  con.removePort(port);
+  assert.deepEqual(received().map((x) => [x.id, x.event]), [[1, VIRTIO_CONSOLE_DEVICE_REMOVE]]);
+});
+
+test('multiport: a port added after the driver is up is hot-plugged; a full device refuses more', () => {
+  const { con, post, received, send } = multiSetup(1, 1);
+  post(8);
+  send(0, VIRTIO_CONSOLE_DEVICE_READY, 1);
+  received();
+  con.addPort('late', { write: () => {} });
+  assert.deepEqual(received().map((x) => [x.id, x.event]), [[1, VIRTIO_CONSOLE_DEVICE_ADD]]);
+  assert.throws(() => con.addPort('one.too.many', { write: () => {} }), /no free port/);
+  assert.throws(() => con.addPort('late', { write: () => {} }), /exists/);
+  assert.throws(() => con.addPort('a/b', { write: () => {} }), /bad port name/);
+});
+
+test('multiport: console resize goes out as rows, cols; hostile control messages are ignored', () => {
+  const { con, post, received, send } = multiSetup(2, 0);
+  post(16);
+  send(0, VIRTIO_CONSOLE_DEVICE_READY, 1);
+  received();
+  send(1, VIRTIO_CONSOLE_PORT_READY, 1);
+  received();
+  con.console(1).resize(40, 132);
+  const [m] = received();
+  assert.deepEqual([m.id, m.event], [1, VIRTIO_CONSOLE_RESIZE]);
+  assert.deepEqual([m.data[0] | (m.data[1] << 8), m.data[2] | (m.data[3] << 8)], [40, 132]);
+  send(0xffffffff, VIRTIO_CONSOLE_PORT_OPEN, 1);
+  send(7, VIRTIO_CONSOLE_PORT_READY, 1);
+  send(1, 999, 1);
+  assert.deepEqual(received(), []);
+});
+
+test('multiport: a congested backend holds further guest output until resumeOutput, nothing lost', () => {
+  const mem = makeMemory();
+  const got: string[] = [];
+  let full = true;
+  const con = new VirtioConsole([{ write: (d) => (got.push(dec(d)), !full) }], { extraPorts: 1 });
+  const drv = new MmioDriver(new VirtioMmio(mem, con, new FakeIrq()), mem);
+  drv.init([16, 16, 16, 16, 16, 16], () => featureBits(VIRTIO_F_VERSION_1, VIRTIO_CONSOLE_F_MULTIPORT));
+  const tx = drv.queues[1];
+  tx.add([{ data: enc('a') }]);
+  tx.add([{ data: enc('b') }]);
+  drv.kick(1);
+  assert.equal(got.join(''), 'a');
+  assert.equal(tx.takeUsed().length, 1);
+  full = false;
+  con.console(0).resumeOutput();
+  assert.equal(got.join(''), 'ab');
 });

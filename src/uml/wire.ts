@@ -13,7 +13,7 @@ import { NodeClock, NodeScheduler } from '../host/clock.js';
 import { StdioChannel } from '../host/console/stdio.js';
 import { Machine, type MachineExit } from '../machine/machine.js';
 import type { SbiConsole } from '../machine/sbi.js';
-import { VirtioConsole } from '../virtio/console.js';
+import { type ConsoleBackend, type ConsolePort, VirtioConsole } from '../virtio/console.js';
 import { VirtioBlk } from '../virtio/blk.js';
 import { RawFileBackend } from '../host/block/raw.js';
 import type { UbdConfig } from './cmdline/index.js';
@@ -36,7 +36,19 @@ export interface WiredMachine {
   run(): Promise<MachineExit>;
   /** Releases the host side (terminal mode, stdin). Idempotent. */
   dispose(): Promise<void>;
+  /**
+   * Adds a named virtio-console port (the guest sees /dev/vport0pN, its name in
+   * /sys/class/virtio-ports/vport0pN/name). Its guest output goes to
+   * `backend.write`; the handle sends input (`send`), says whether a host side
+   * is attached (`setHostConnected`: until then the guest reads EOF and its
+   * writes wait) and reports the guest opening and closing it (`onOpenChange`).
+   */
+  addPort(name: string, backend: ConsoleBackend): ConsolePort;
+  removePort(port: ConsolePort): void;
 }
+
+/** Named virtio-console ports available besides the consoles. */
+export const EXTRA_PORTS = 8;
 
 /** A host-side problem that stops the boot (missing kernel, …). */
 export class WireError extends Error {}
@@ -111,7 +123,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
       return n;
     },
   };
-  const virtioConsole = new VirtioConsole(consoleOut);
+  const virtioConsole = new VirtioConsole(consoleOut, { extraPorts: EXTRA_PORTS });
   const disks = openDisks(config.ubd, opts.log);
 
   const machine = await Machine.create({
@@ -191,6 +203,8 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   return {
     machine,
     dispose,
+    addPort: (name, backend) => virtioConsole.addPort(name, backend),
+    removePort: (port) => virtioConsole.removePort(port),
     run: async () => {
       channel.open(
         (d) => {
