@@ -15,9 +15,12 @@ import { Machine, type MachineExit } from '../machine/machine.js';
 import type { SbiConsole } from '../machine/sbi.js';
 import { type ConsoleBackend, type ConsolePort, VirtioConsole } from '../virtio/console.js';
 import { VirtioBlk } from '../virtio/blk.js';
-import { RawFileBackend } from '../host/block/raw.js';
+import { type UbdDisk, UbdMissingError, UbdOpenError, openUbd } from '../host/block/ubd.js';
+import { type HostFileOps, loadHostFileOps } from '../host/block/hostops.js';
+import { existsSync } from 'node:fs';
 import type { UbdConfig } from './cmdline/index.js';
 import type { MachineConfig } from './cmdline/index.js';
+import { ubdName } from './cmdline/ubd.js';
 
 export interface WireOptions {
   /** The compiled CPU core. */
@@ -95,6 +98,9 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     }
   }
 
+  // Disks before anything else is set up: a disk that cannot be used safely stops the boot here.
+  const disks = openDisks(withDefaultUnit0(config.ubd), await loadHostFileOps(), opts.log);
+
   const con0 = config.con0;
   const channel = new StdioChannel({
     input: con0 !== 'none' && con0.input.type === 'fd',
@@ -124,7 +130,6 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     },
   };
   const virtioConsole = new VirtioConsole(consoleOut, { extraPorts: EXTRA_PORTS });
-  const disks = openDisks(config.ubd, opts.log);
 
   const machine = await Machine.create({
     core: opts.core,
@@ -133,7 +138,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     initrd,
     // On a terminal the guest keeps echo and CR-LF for the command; on pipes and files it
     // turns them off so stdout carries the command's bytes unchanged.
-    cmdline: exec && process.stdin.isTTY ? `${config.cmdline} tuml.exectty=1` : config.cmdline,
+    cmdline: guestCmdline(config.cmdline, disks, exec && process.stdin.isTTY),
     clock: new NodeClock(),
     scheduler: new NodeScheduler(),
     random: (buf) => randomFillSync(buf),
@@ -142,7 +147,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     rtc: true,
     syscon: true,
     // Disks first, in unit order: the guest names them vda, vdb, … in this order.
-    virtio: [...disks.map((d) => new VirtioBlk(d)), virtioConsole],
+    virtio: [...disks.map((d) => new VirtioBlk(d.backend)), virtioConsole],
     noreboot: config.noreboot,
     onWarning: (msg) => opts.log(msg),
   });
@@ -197,7 +202,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     if (retry) clearTimeout(retry);
     backlog = [];
     await channel.close();
-    for (const d of disks) d.close();
+    for (const d of disks) d.backend.close();
   };
 
   return {
@@ -228,34 +233,60 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   };
 }
 
+interface OpenedDisk {
+  unit: number;
+  backend: UbdDisk;
+}
+
+/** UML's unit 0 when the command line configures none: `root_fs` in the current directory, if there is one. */
+function withDefaultUnit0(ubd: readonly UbdConfig[]): readonly UbdConfig[] {
+  if (ubd.some((d) => d.unit === 0) || !existsSync('root_fs')) return ubd;
+  const unit0: UbdConfig = { unit: 0, file: 'root_fs', readOnly: false, sync: false, noCowDetect: false, shared: false, noTrim: false };
+  return [unit0, ...ubd];
+}
+
 /**
- * Opens the ubd images. As UML, a disk that cannot be opened is reported and
- * the boot goes on without it; a read-write open refused with EROFS or EACCES
- * falls back to read-only.
+ * Opens the ubd units, in unit order. As UML, a plain image that does not exist is reported
+ * and the boot goes on without it. Anything that makes a disk unsafe to use (a damaged COW
+ * header or bitmap, a missing or changed backing file, a lock held by another instance) stops
+ * the boot with one line, before any file is written.
  */
-function openDisks(ubd: readonly UbdConfig[], log: (line: string) => void): RawFileBackend[] {
-  const out: RawFileBackend[] = [];
+function openDisks(ubd: readonly UbdConfig[], ops: HostFileOps | undefined, log: (line: string) => void): OpenedDisk[] {
+  const out: OpenedDisk[] = [];
   for (const d of ubd) {
-    if (d.backing !== undefined) {
-      log(`Failed to initialize ubd device ${d.unit} :COW files are not supported yet`);
-      continue;
-    }
-    const open = (readOnly: boolean) => new RawFileBackend(d.file, { readOnly, sync: d.sync, serial: d.serial });
     try {
-      try {
-        out.push(open(d.readOnly));
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (d.readOnly || (code !== 'EROFS' && code !== 'EACCES')) throw e;
-        out.push(open(true));
-      }
+      out.push({ unit: d.unit, backend: openUbd(d, { ops, log }) });
     } catch (e) {
+      if (e instanceof UbdMissingError) {
+        log(e.message);
+        log(`Failed to initialize ubd device ${d.unit} :Couldn't determine size of device's file`);
+        continue;
+      }
+      for (const o of out) o.backend.close();
+      if (e instanceof UbdOpenError) throw new WireError(`${ubdName(d.unit)}: ${e.message}`);
       const err = e as NodeJS.ErrnoException;
-      log(`Couldn't stat "${d.file}" : err = ${err.errno !== undefined ? -err.errno : err.message}`);
-      log(`Failed to initialize ubd device ${d.unit} :Couldn't determine size of device's file`);
+      throw new WireError(`${ubdName(d.unit)}: ${d.file}: ${err.code ?? err.message}`);
     }
   }
   return out;
+}
+
+/**
+ * The kernel command line with UML's disk names in the guest's terms: the disks are virtio
+ * disks in unit order (vda, vdb, …), so `root=/dev/ubdc` names the second one when ubda and
+ * ubdc are open. `tuml.ubd=` tells the guest's init which unit sits in each virtio-mmio slot
+ * (one letter per slot, disks first) so that it can create /dev/ubda … /dev/ubdp.
+ */
+function guestCmdline(cmdline: string, disks: readonly OpenedDisk[], execTty: boolean): string {
+  const args = cmdline.split(' ').filter((a) => a !== '').map((a) => {
+    const m = /^(root=\/dev\/)ubd([a-p])(\d*)$/.exec(a);
+    if (!m) return a;
+    const idx = disks.findIndex((d) => ubdName(d.unit) === `ubd${m[2]}`);
+    return idx < 0 ? a : `${m[1]}vd${String.fromCharCode(0x61 + idx)}${m[3]}`;
+  });
+  if (disks.length) args.push(`tuml.ubd=${disks.map((d) => ubdName(d.unit).slice(3)).join('')}`);
+  if (execTty) args.push('tuml.exectty=1');
+  return args.join(' ');
 }
 
 /** Drops output until the guest's ready mark (ESC ] tuml;ready BEL), then passes it through. */

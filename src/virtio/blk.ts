@@ -41,7 +41,8 @@ const ID_BYTES = 20;
 
 /**
  * What the disk needs from the host: byte-addressed, synchronous; errors are
- * thrown and become VIRTIO_BLK_S_IOERR. Offsets and lengths are whole sectors
+ * thrown and become VIRTIO_BLK_S_IOERR (VIRTIO_BLK_S_UNSUPP for an error whose
+ * `code` is EOPNOTSUPP or ENOSYS). Offsets and lengths are whole sectors
  * inside `size`.
  */
 export interface BlockBackend {
@@ -171,6 +172,7 @@ export class VirtioBlk implements VirtioDevice {
       }
     } catch (e) {
       if (e instanceof RequestError) status = e.status;
+      else if (isUnsupported(e)) status = VIRTIO_BLK_S_UNSUPP;
       else {
         status = VIRTIO_BLK_S_IOERR;
         this.lastError = e instanceof Error ? e.message : String(e);
@@ -226,6 +228,12 @@ export class VirtioBlk implements VirtioDevice {
       else this.backend.writeZeroes!(sector * SECTOR, count * SECTOR, (flags & 1) !== 0);
     }
   }
+}
+
+/** The host cannot do it (fallocate mode on this file system): the guest stops asking. */
+function isUnsupported(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'EOPNOTSUPP' || code === 'ENOSYS';
 }
 
 function skip(segs: Segment[], n: number): Segment[] {

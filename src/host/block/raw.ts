@@ -1,49 +1,58 @@
 // A raw disk image file as a BlockBackend: synchronous positioned I/O on one
 // descriptor. Reads past the end of the file return zeros (sparse images,
-// images shorter than their last sector).
+// images shorter than their last sector). Discard punches holes, write-zeroes
+// zeroes the range in place (fallocate), when the host offers them.
 
 import * as fs from 'node:fs';
 import type { BlockBackend } from '../../virtio/blk.js';
+import { openFlags, preadAll, pwriteAll } from './file.js';
+import type { HostFileOps } from './hostops.js';
 
 export interface RawOptions {
+  /** An open descriptor to use (the caller has opened and locked it); else the file is opened here. */
+  fd?: number;
   readOnly?: boolean;
-  /** O_SYNC on the image (UML's ubd `s` flag / ubd=sync). */
+  /** O_SYNC, when the file is opened here (UML's `s` flag / ubd=sync). */
   sync?: boolean;
   serial?: string;
+  /** fallocate for discard/write-zeroes; absent or `trim` false: not offered. */
+  ops?: HostFileOps;
+  trim?: boolean;
 }
 
 export class RawFileBackend implements BlockBackend {
   readonly size: number;
   readonly readOnly: boolean;
   readonly serial?: string;
+  discard?: (offset: number, length: number) => void;
+  writeZeroes?: (offset: number, length: number, unmap: boolean) => void;
+
   private readonly fd: number;
 
+  /** Owns the descriptor from then on: close() closes it. */
   constructor(readonly path: string, opts: RawOptions = {}) {
-    let flags = opts.readOnly ? fs.constants.O_RDONLY : fs.constants.O_RDWR;
-    if (opts.sync) flags |= fs.constants.O_SYNC;
-    this.fd = fs.openSync(path, flags);
-    const st = fs.fstatSync(this.fd);
+    const fd = opts.fd ?? fs.openSync(path, openFlags(!!opts.readOnly, !!opts.sync));
+    this.fd = fd;
+    const st = fs.fstatSync(fd);
     // UML rounds the capacity up to whole sectors; the tail reads as zeros.
     this.size = Math.ceil(st.size / 512) * 512;
     this.readOnly = !!opts.readOnly;
-    this.serial = opts.serial;
-  }
-
-  read(offset: number, dst: Uint8Array): void {
-    let done = 0;
-    while (done < dst.length) {
-      const n = fs.readSync(this.fd, dst, done, dst.length - done, offset + done);
-      if (n === 0) {
-        dst.fill(0, done);
-        return;
-      }
-      done += n;
+    if (opts.serial !== undefined) this.serial = opts.serial;
+    const ops = opts.ops;
+    if (ops && opts.trim !== false && !this.readOnly) {
+      this.discard = (offset, length) =>
+        ops.fallocate(fd, ops.FALLOC_FL_PUNCH_HOLE | ops.FALLOC_FL_KEEP_SIZE, offset, length);
+      this.writeZeroes = (offset, length) =>
+        ops.fallocate(fd, ops.FALLOC_FL_ZERO_RANGE | ops.FALLOC_FL_KEEP_SIZE, offset, length);
     }
   }
 
+  read(offset: number, dst: Uint8Array): void {
+    preadAll(this.fd, dst, offset);
+  }
+
   write(offset: number, src: Uint8Array): void {
-    let done = 0;
-    while (done < src.length) done += fs.writeSync(this.fd, src, done, src.length - done, offset + done);
+    pwriteAll(this.fd, src, offset);
   }
 
   flush(): void {

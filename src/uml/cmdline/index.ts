@@ -5,7 +5,7 @@
 
 import { type LineConfig, parseLineConfig } from './channel.js';
 import { formatSize, parseCInteger, parseSize } from './size.js';
-import { type UbdConfig, parseUbd, ubdName } from './ubd.js';
+import { type UbdConfig, parseUbd } from './ubd.js';
 
 export { helpText } from './help.js';
 export type { Channel, LineConfig } from './channel.js';
@@ -156,7 +156,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
   if (!kernel.some((a) => a.startsWith('console='))) kernel.push(exec ? 'console=hvc0' : 'console=ttyS0');
   if (exec) kernel.push(`tuml.exec=${encodeExec(exec)}`);
   const disks = [...ubd.values()].sort((a, b) => a.unit - b.unit);
-  const cmdline = kernel.map(guestConsoleName).map((a) => guestDiskName(a, disks)).join(' ');
+  const cmdline = kernel.map(guestConsoleName).join(' ');
   if (cmdline.length > MAX_CMDLINE) {
     return err(`kernel command line too long (${cmdline.length} bytes, at most ${MAX_CMDLINE})`);
   }
@@ -201,19 +201,6 @@ function parseConsoleSwitch(arg: string): { line: number | 'default'; config: Li
   const config = parseLineConfig(rest.slice(eq + 1));
   if (typeof config === 'object' && 'error' in config) return `${arg}: ${config.error}`;
   return { line, config };
-}
-
-/**
- * UML's disk names in the guest's terms: ubd units become virtio disks in unit
- * order, so `root=/dev/ubdc` names the second virtio disk when ubda and ubdc are
- * configured. Partitions keep their number.
- */
-function guestDiskName(arg: string, disks: readonly UbdConfig[]): string {
-  const m = /^(root=\/dev\/)ubd([a-p])(\d*)$/.exec(arg);
-  if (!m) return arg;
-  const idx = disks.findIndex((d) => ubdName(d.unit) === `ubd${m[2]}`);
-  if (idx < 0) return arg;
-  return `${m[1]}vd${String.fromCharCode(0x61 + idx)}${m[3]}`;
 }
 
 /**

@@ -1,0 +1,83 @@
+// Positioned I/O and host locks shared by the ubd backends.
+
+import * as fs from 'node:fs';
+import type { HostFileOps } from './hostops.js';
+
+/** A disk that cannot be used: the message is one line, in UML's words where UML has some. */
+export class UbdOpenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UbdOpenError';
+  }
+}
+
+/** pread until full; bytes past end of file read as zeros. */
+export function preadAll(fd: number, dst: Uint8Array, pos: number): void {
+  let done = 0;
+  while (done < dst.length) {
+    const n = fs.readSync(fd, dst, done, dst.length - done, pos + done);
+    if (n === 0) {
+      dst.fill(0, done);
+      return;
+    }
+    done += n;
+  }
+}
+
+export function pwriteAll(fd: number, src: Uint8Array, pos: number): void {
+  let done = 0;
+  while (done < src.length) done += fs.writeSync(fd, src, done, src.length - done, pos + done);
+}
+
+export function errnoOf(e: unknown): number {
+  const n = (e as { errno?: number }).errno;
+  return typeof n === 'number' ? Math.abs(n) : 0;
+}
+
+export function codeOf(e: unknown): string | undefined {
+  return (e as { code?: string }).code;
+}
+
+/**
+ * UML's whole-file fcntl lock: a write lock on a file opened for writing, a read lock
+ * otherwise. A conflict becomes UML's two messages on one line.
+ */
+export function lockWhole(ops: HostFileOps, fd: number, path: string, write: boolean): void {
+  const kind = write ? 'write' : 'read';
+  try {
+    ops.lock(fd, kind);
+  } catch (e) {
+    const code = codeOf(e);
+    if (code !== 'EAGAIN' && code !== 'EACCES') throw e;
+    let holder: number | null = null;
+    try {
+      holder = ops.lockHolder(fd, kind);
+    } catch {
+      // the holder may be gone already; the conflict still stands
+    }
+    throw new UbdOpenError(
+      `F_SETLK failed, file already locked by pid ${holder ?? '(unknown)'}; Failed to lock '${path}', err = ${errnoOf(e)}`,
+    );
+  }
+}
+
+/** open(2) flags for a ubd file. */
+export function openFlags(readOnly: boolean, sync: boolean): number {
+  let flags = readOnly ? fs.constants.O_RDONLY : fs.constants.O_RDWR;
+  if (sync && !readOnly) flags |= fs.constants.O_SYNC;
+  return flags;
+}
+
+/**
+ * Opens a ubd file as UML does: read-write unless asked otherwise; EROFS or EACCES on a
+ * read-write open falls back to read-only.
+ */
+export function openUbdFile(path: string, readOnly: boolean, sync: boolean): { fd: number; readOnly: boolean } {
+  try {
+    return { fd: fs.openSync(path, openFlags(readOnly, sync)), readOnly };
+  } catch (e) {
+    const code = codeOf(e);
+    if (readOnly || (code !== 'EROFS' && code !== 'EACCES')) throw e;
+    return { fd: fs.openSync(path, openFlags(true, false)), readOnly: true };
+  }
+}

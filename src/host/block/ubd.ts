@@ -1,0 +1,240 @@
+// Opening a ubd unit the way UML does (spec ubd-and-cow.md §3.2, §4): the writable file (the
+// image or the COW file) read-write with the EROFS/EACCES fallback, its host lock, COW header
+// detection, backing-file selection and validation, COW creation when the COW file is missing.
+// Every check happens before anything is written: a failure leaves both files as they were.
+
+import * as fs from 'node:fs';
+import type { BlockBackend } from '../../virtio/blk.js';
+import { CowBackend } from './cow/backend.js';
+import { CowCreateError, absolutizeBackingPath, prepareCowHeader, writeCowFile } from './cow/create.js';
+import {
+  COW_HEADER_MAX,
+  type CowHeader,
+  CowFormatError,
+  buildCowHeaderV3,
+  checkBacking,
+  cowGeometry,
+  hasCowMagic,
+  parseCowHeader,
+} from './cow/format.js';
+import { UbdOpenError, codeOf, errnoOf, lockWhole, openUbdFile, preadAll, pwriteAll } from './file.js';
+import type { HostFileOps } from './hostops.js';
+import { RawFileBackend } from './raw.js';
+
+export { UbdOpenError } from './file.js';
+
+/** What opening needs from a parsed `ubd<N>…=` (the command line's UbdConfig fits). */
+export interface UbdSpec {
+  unit: number;
+  file: string;
+  backing?: string;
+  serial?: string;
+  readOnly: boolean;
+  sync: boolean;
+  noCowDetect: boolean;
+  shared: boolean;
+  noTrim: boolean;
+}
+
+export interface UbdDisk extends BlockBackend {
+  close(): void;
+}
+
+export interface OpenOptions {
+  /** Locks and fallocate; without them no locks are taken and TRIM is not offered. */
+  ops?: HostFileOps;
+  /** UML's informational messages (creating a COW file, switching backing file, …). */
+  log: (line: string) => void;
+}
+
+/** The plain image is missing or unreadable: UML reports it and boots without the disk. */
+export class UbdMissingError extends UbdOpenError {}
+
+function stat(path: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Size as UML reads it: BLKGETSIZE for block devices (Node reports 0), st_size otherwise. */
+function fileSize(fd: number, st: fs.Stats): number {
+  if (!st.isBlockDevice()) return st.size;
+  // The end of a block device is where a read returns nothing.
+  const probe = new Uint8Array(1);
+  let lo = 0;
+  let hi = 1;
+  while (fs.readSync(fd, probe, 0, 1, hi * 512 - 1) === 1) hi *= 2;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fs.readSync(fd, probe, 0, 1, mid * 512 - 1) === 1) lo = mid;
+    else hi = mid;
+  }
+  return lo * 512;
+}
+
+export function openUbd(spec: UbdSpec, opts: OpenOptions): UbdDisk {
+  const fds: number[] = [];
+  try {
+    return open(spec, opts, fds);
+  } catch (e) {
+    for (const fd of fds) fs.closeSync(fd);
+    throw e;
+  }
+}
+
+function open(spec: UbdSpec, opts: OpenOptions, fds: number[]): UbdDisk {
+  const { ops } = opts;
+  const trim = !spec.noTrim;
+  let opened: { fd: number; readOnly: boolean };
+  try {
+    opened = openUbdFile(spec.file, spec.readOnly, spec.sync);
+  } catch (e) {
+    if (codeOf(e) === 'ENOENT' && spec.backing !== undefined && !spec.readOnly) {
+      // UML creates a missing COW file for a cow,backing pair.
+      let prepared;
+      try {
+        prepared = prepareCowHeader(spec.backing);
+      } catch (c) {
+        throw new UbdOpenError(c instanceof CowCreateError ? c.message : String(c));
+      }
+      try {
+        writeCowFile(spec.file, prepared, false);
+      } catch (c) {
+        throw new UbdOpenError(`Failed to create COW file '${spec.file}', errno = ${errnoOf(c)}`);
+      }
+      opts.log(`Creating "${spec.file}" as COW file for "${spec.backing}"`);
+      opened = openUbdFile(spec.file, spec.readOnly, spec.sync);
+    } else if (spec.backing === undefined) {
+      throw new UbdMissingError(`Couldn't stat "${spec.file}" : err = ${errnoOf(e)}`);
+    } else {
+      throw new UbdOpenError(`Failed to open '${spec.file}', errno = ${errnoOf(e)}`);
+    }
+  }
+  const fd = opened.fd;
+  fds.push(fd);
+  const readOnly = opened.readOnly;
+  if (!spec.shared && ops) lockWhole(ops, fd, spec.file, !readOnly);
+  else if (spec.shared) opts.log(`Not locking "${spec.file}" on the host`);
+
+  let header: CowHeader | undefined;
+  if (!spec.noCowDetect) {
+    const buf = new Uint8Array(COW_HEADER_MAX);
+    const got = fs.readSync(fd, buf, 0, buf.length, 0);
+    const head = buf.subarray(0, got);
+    if (hasCowMagic(head)) {
+      try {
+        header = parseCowHeader(head);
+      } catch (e) {
+        if (!(e instanceof CowFormatError)) throw e;
+        // UML would use a damaged COW file as a plain image and let the guest overwrite the
+        // header; refuse instead.
+        throw new UbdOpenError(`Failed to read COW header from COW file "${spec.file}": ${e.message}`);
+      }
+    } else if (spec.backing !== undefined) {
+      throw new UbdOpenError(`Failed to read COW header from COW file "${spec.file}", errno = 22 (not a COW file)`);
+    }
+  }
+  if (!header) {
+    return new RawFileBackend(spec.file, { fd, readOnly, serial: spec.serial, ops, trim }) as UbdDisk;
+  }
+  if (header.sectorSize !== 512) {
+    throw new UbdOpenError(`COW file "${spec.file}": sector size ${header.sectorSize} is not supported (512 only)`);
+  }
+
+  const backing = chooseBacking(spec, header, opts, readOnly);
+  const g = cowGeometry(header);
+  const cowSize = fs.fstatSync(fd).size;
+  if (cowSize < g.bitmapOffset + g.bitmapLength) {
+    throw new UbdOpenError(
+      `COW file "${spec.file}" is truncated: ${cowSize} bytes, its bitmap ends at ${g.bitmapOffset + g.bitmapLength}`,
+    );
+  }
+  const bitmap = new Uint8Array(g.bitmapLength);
+  preadAll(fd, bitmap, g.bitmapOffset);
+
+  let bfd: number;
+  try {
+    bfd = fs.openSync(backing.path, fs.constants.O_RDONLY);
+  } catch (e) {
+    throw new UbdOpenError(`Failed to open backing file '${backing.path}', errno = ${errnoOf(e)}`);
+  }
+  fds.push(bfd);
+  if (!spec.shared && ops) lockWhole(ops, bfd, backing.path, false);
+  // Checked again on the open descriptor: the file may have changed since the stat.
+  const bst = fs.fstatSync(bfd);
+  const size = fileSize(bfd, bst);
+  const mismatch = checkBacking(header, { size, mtimeSeconds: bst.mtimeMs / 1000 });
+  if (mismatch) throw new UbdOpenError(`${mismatch} "${backing.path}"`);
+
+  if (backing.rewrite) {
+    // Switching to the backing file named on the command line: a v3 header naming it.
+    const h = buildCowHeaderV3({
+      backingPath: absolutizeBackingPath(backing.path),
+      mtime: header.mtime,
+      size: header.size,
+      sectorSize: header.sectorSize,
+      alignment: header.alignment,
+    });
+    pwriteAll(fd, h, 0);
+  }
+  return new CowBackend({
+    cowFd: fd,
+    backingFd: bfd,
+    geometry: g,
+    bitmap,
+    size: Math.ceil(header.size / 512) * 512,
+    readOnly,
+    serial: spec.serial,
+    ops,
+    trim,
+  });
+}
+
+/**
+ * Which backing file to use (spec §4.4): the header's, unless the command line names another
+ * file that matches the header's size and mtime. UML then rewrites the header as v3 naming it;
+ * that is only done for (non-broken) v3 files, whose offsets do not change with it.
+ */
+function chooseBacking(
+  spec: UbdSpec,
+  h: CowHeader,
+  opts: OpenOptions,
+  readOnly: boolean,
+): { path: string; rewrite: boolean } {
+  const H = h.backingPath;
+  const C = spec.backing;
+  const fail = (path: string, st: fs.Stats | undefined): string | null => {
+    if (!st) return `Couldn't stat backing file "${path}"`;
+    return checkBacking(h, { size: st.size, mtimeSeconds: st.mtimeMs / 1000 });
+  };
+  if (C === undefined || C === H) {
+    const m = fail(H, stat(H));
+    if (m) throw new UbdOpenError(m.startsWith("Couldn't") ? `${m}, named in COW header of "${spec.file}"` : `${m} "${H}"`);
+    return { path: H, rewrite: false };
+  }
+  const cst = stat(C);
+  if (!cst) {
+    opts.log(`Couldn't stat '${C}', err = 2`);
+    const m = fail(H, stat(H));
+    if (m) throw new UbdOpenError(m.startsWith("Couldn't") ? `${m}, named in COW header of "${spec.file}"` : `${m} "${H}"`);
+    return { path: H, rewrite: false };
+  }
+  const hst = stat(H);
+  if (hst && hst.dev === cst.dev && hst.ino === cst.ino) {
+    const m = fail(H, hst);
+    if (m) throw new UbdOpenError(`${m} "${H}"`);
+    return { path: H, rewrite: false };
+  }
+  if (hst) opts.log(`Backing file mismatch - "${C}" requested, "${H}" specified in COW header of "${spec.file}"`);
+  const cm = fail(C, cst);
+  if (!cm) {
+    const rewrite = h.version === 3 && !h.broken && !readOnly;
+    opts.log(`Switching backing file to '${C}'`);
+    return { path: C, rewrite };
+  }
+  const hm = fail(H, hst);
+  if (hm) throw new UbdOpenError(`${cm} "${C}"`);
+  return { path: H, rewrite: false };
+}
