@@ -1,5 +1,7 @@
 // The file system calls the ubd backends need beyond node:fs (fcntl locks, fallocate), from
-// the native addon. Kept behind a small interface so the backends can be exercised without it.
+// the native addon, behind a small interface that tests can narrow (e.g. without fallocate).
+
+import * as native from '../native/index.js';
 
 export interface HostFileOps {
   /** fcntl(F_SETLK); a conflict throws EAGAIN or EACCES. */
@@ -12,18 +14,11 @@ export interface HostFileOps {
   readonly FALLOC_FL_ZERO_RANGE: number;
 }
 
-let cached: Promise<HostFileOps | undefined> | undefined;
-
-/** The addon's file calls, or undefined when the addon is not available on this build. */
-export function loadHostFileOps(): Promise<HostFileOps | undefined> {
-  cached ??= (async () => {
-    const path = '../native/index.js';
-    try {
-      const m = (await import(path)) as HostFileOps;
-      return typeof m.lock === 'function' ? m : undefined;
-    } catch {
-      return undefined;
-    }
-  })();
-  return cached;
-}
+export const hostFileOps: HostFileOps = {
+  lock: native.lock,
+  lockHolder: native.lockHolder,
+  fallocate: native.fallocate,
+  FALLOC_FL_KEEP_SIZE: native.FALLOC_FL_KEEP_SIZE,
+  FALLOC_FL_PUNCH_HOLE: native.FALLOC_FL_PUNCH_HOLE,
+  FALLOC_FL_ZERO_RANGE: native.FALLOC_FL_ZERO_RANGE,
+};

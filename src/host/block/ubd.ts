@@ -87,6 +87,7 @@ export function openUbd(spec: UbdSpec, opts: OpenOptions): UbdDisk {
 function open(spec: UbdSpec, opts: OpenOptions, fds: number[]): UbdDisk {
   const { ops } = opts;
   const trim = !spec.noTrim;
+  let pre: number | undefined;
   let opened: { fd: number; readOnly: boolean };
   try {
     opened = openUbdFile(spec.file, spec.readOnly, spec.sync);
@@ -99,6 +100,9 @@ function open(spec: UbdSpec, opts: OpenOptions, fds: number[]): UbdDisk {
       } catch (c) {
         throw new UbdOpenError(c instanceof CowCreateError ? c.message : String(c));
       }
+      // The backing file's lock first: a backing file in use for writing gets no COW file.
+      pre = openBacking(prepared.backingPath, spec, ops);
+      fds.push(pre);
       try {
         writeCowFile(spec.file, prepared, false);
       } catch (c) {
@@ -155,13 +159,13 @@ function open(spec: UbdSpec, opts: OpenOptions, fds: number[]): UbdDisk {
   preadAll(fd, bitmap, g.bitmapOffset);
 
   let bfd: number;
-  try {
-    bfd = fs.openSync(backing.path, fs.constants.O_RDONLY);
-  } catch (e) {
-    throw new UbdOpenError(`Failed to open backing file '${backing.path}', errno = ${errnoOf(e)}`);
+  const bst0 = stat(backing.path);
+  const preSt = pre !== undefined ? fs.fstatSync(pre) : undefined;
+  if (pre !== undefined && bst0 && preSt && bst0.dev === preSt.dev && bst0.ino === preSt.ino) bfd = pre;
+  else {
+    bfd = openBacking(backing.path, spec, ops);
+    fds.push(bfd);
   }
-  fds.push(bfd);
-  if (!spec.shared && ops) lockWhole(ops, bfd, backing.path, false);
   // Checked again on the open descriptor: the file may have changed since the stat.
   const bst = fs.fstatSync(bfd);
   const size = fileSize(bfd, bst);
@@ -190,6 +194,23 @@ function open(spec: UbdSpec, opts: OpenOptions, fds: number[]): UbdDisk {
     ops,
     trim,
   });
+}
+
+/** The backing file, read-only, with a shared lock unless `c`. */
+function openBacking(path: string, spec: UbdSpec, ops: HostFileOps | undefined): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, fs.constants.O_RDONLY);
+  } catch (e) {
+    throw new UbdOpenError(`Failed to open backing file '${path}', errno = ${errnoOf(e)}`);
+  }
+  try {
+    if (!spec.shared && ops) lockWhole(ops, fd, path, false);
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+  return fd;
 }
 
 /**
