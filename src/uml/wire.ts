@@ -16,7 +16,7 @@ import type { SbiConsole } from '../machine/sbi.js';
 import { type ConsoleBackend, type ConsolePort, VirtioConsole } from '../virtio/console.js';
 import { VirtioBlk } from '../virtio/blk.js';
 import { type UbdDisk, UbdMissingError, UbdOpenError, openUbd } from '../host/block/ubd.js';
-import { type HostFileOps, loadHostFileOps } from '../host/block/hostops.js';
+import { type HostFileOps, hostFileOps } from '../host/block/hostops.js';
 import { existsSync } from 'node:fs';
 import type { UbdConfig } from './cmdline/index.js';
 import type { MachineConfig } from './cmdline/index.js';
@@ -99,7 +99,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   }
 
   // Disks before anything else is set up: a disk that cannot be used safely stops the boot here.
-  const disks = openDisks(withDefaultUnit0(config.ubd), await loadHostFileOps(), opts.log);
+  const disks = openDisks(withDefaultUnit0(config.ubd), hostFileOps, opts.log);
 
   const con0 = config.con0;
   const channel = new StdioChannel({
