@@ -3,10 +3,12 @@
 
 import { runCpuBench } from './cpu/run.js';
 import { runLinuxBenches } from './boot/run.js';
+import { runBlkBench } from './blk/run.js';
 
 const benches: Array<[string, () => unknown]> = [
   ['cpu', () => runCpuBench()],
   ['linux', () => runLinuxBenches()],
+  ['blk', () => runBlkBench()],
 ];
 
 const only = process.argv.slice(2);
