@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -26,9 +26,9 @@ interface Run {
 }
 
 /** Runs tuml; `onStdout` sees the output as it comes and may kill the process. */
-function run(args: string[], opts: { timeoutMs?: number; onStdout?: (all: string, kill: () => void) => void } = {}): Promise<Run> {
+function run(args: string[], opts: { timeoutMs?: number; cwd?: string; onStdout?: (all: string, kill: () => void) => void } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tuml, ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [tuml, ...args], { cwd: opts.cwd ?? dir, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {
@@ -105,6 +105,17 @@ test('COW pair: created on first use, the guest writes into it, the backing file
   assert.equal(r3.code, 0, r3.stdout + r3.stderr);
   assert.match(r3.stdout, /O {3}O {3}O {3}M/);
   assert.equal(sha(p('base.ext4')), before);
+});
+
+test('unit 0 defaults to root_fs in the current directory when the command line has no ubd0', { timeout: 120_000 }, async () => {
+  const cwd = p('rootfs-cwd');
+  mkdirSync(cwd);
+  writeFileSync(join(cwd, 'root_fs'), Buffer.alloc(3 << 20, 0x2a));
+  const r = await run(['ubd1=' + join(cwd, 'root_fs') + 'x', '--', 'sh', '-c', 'ls /dev/ubd*; cat /sys/block/vda/size; root=; for a in $(cat /proc/cmdline); do case $a in tuml.ubd=*) echo $a;; esac; done'], { cwd });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(r.stdout, '/dev/ubda\n6144\ntuml.ubd=a\n');
+  // ubd1 did not exist: reported, and the boot went on.
+  assert.match(r.stderr, /Failed to initialize ubd device 1 :Couldn't determine size of device's file/);
 });
 
 test('TRIM: discard punches holes in a raw image and in a COW file (which then reads zeros); t turns it off', { timeout: 180_000 }, async () => {
