@@ -21,6 +21,8 @@ import { existsSync } from 'node:fs';
 import type { UbdConfig } from './cmdline/index.js';
 import type { MachineConfig } from './cmdline/index.js';
 import { ubdName } from './cmdline/ubd.js';
+import { UbdUnits } from './ubd-units.js';
+import { VIRT_VIRTIO } from '../machine/virt.js';
 
 export interface WireOptions {
   /** The compiled CPU core. */
@@ -31,6 +33,8 @@ export interface WireOptions {
   defaultInitrd?: string;
   /** Where host-side messages go (one line each). */
   log: (line: string) => void;
+  /** Empty disk slots to reserve for ubd units added while running (`ubd.config`); default 0. */
+  ubdHotplugSlots?: number;
 }
 
 export interface WiredMachine {
@@ -48,6 +52,8 @@ export interface WiredMachine {
    */
   addPort(name: string, backend: ConsoleBackend): ConsolePort;
   removePort(port: ConsolePort): void;
+  /** The ubd units: query, add (into the reserved slots) and remove, with UML's replies. */
+  ubd: UbdUnits;
 }
 
 /** Named virtio-console ports available besides the consoles. */
@@ -99,7 +105,8 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   }
 
   // Disks before anything else is set up: a disk that cannot be used safely stops the boot here.
-  const disks = openDisks(withDefaultUnit0(config.ubd), hostFileOps, opts.log);
+  const ubdConfigs = withDefaultUnit0(config.ubd);
+  const disks = openDisks(ubdConfigs, hostFileOps, opts.log);
 
   const con0 = config.con0;
   const channel = new StdioChannel({
@@ -131,6 +138,15 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   };
   const virtioConsole = new VirtioConsole(consoleOut, { extraPorts: EXTRA_PORTS });
 
+  // Empty disk slots for units added while running, in the virtio slots left over.
+  const spareCount = Math.max(0, Math.min(opts.ubdHotplugSlots ?? 0, VIRT_VIRTIO.count - disks.length - 1));
+  const spares = Array.from({ length: spareCount }, () => new VirtioBlk(null));
+  const ubdUnits = new UbdUnits(
+    ubdConfigs.map((c) => ({ config: c, disk: disks.find((d) => d.unit === c.unit)?.backend })),
+    spares,
+    { ops: hostFileOps, log: opts.log, sync: !!config.ubdSync },
+  );
+
   const machine = await Machine.create({
     core: opts.core,
     ramSize: config.memBytes,
@@ -147,7 +163,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     rtc: true,
     syscon: true,
     // Disks first, in unit order: the guest names them vda, vdb, … in this order.
-    virtio: [...disks.map((d) => new VirtioBlk(d.backend)), virtioConsole],
+    virtio: [...disks.map((d) => new VirtioBlk(d.backend)), virtioConsole, ...spares],
     noreboot: config.noreboot,
     onWarning: (msg) => opts.log(msg),
   });
@@ -203,6 +219,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     backlog = [];
     await channel.close();
     for (const d of disks) d.backend.close();
+    ubdUnits.close();
   };
 
   return {
@@ -210,6 +227,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     dispose,
     addPort: (name, backend) => virtioConsole.addPort(name, backend),
     removePort: (port) => virtioConsole.removePort(port),
+    ubd: ubdUnits,
     run: async () => {
       channel.open(
         (d) => {

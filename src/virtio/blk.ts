@@ -73,21 +73,28 @@ export class VirtioBlk implements VirtioDevice {
   private readonly config = new Uint8Array(CONFIG_SIZE);
   private readonly header = new Uint8Array(16);
   private readonly headerView = new DataView(this.header.buffer);
-  private readonly sectors: number;
+  private sectors = 0;
+  private backend: BlockBackend | null;
   private ctx: VirtioDeviceContext | undefined;
   /** Last host I/O error, for the log. */
   lastError: string | undefined;
 
-  constructor(private readonly backend: BlockBackend) {
-    this.sectors = Math.floor(backend.size / SECTOR);
+  /**
+   * `backend` null: an empty slot (capacity 0) that setBackend() fills later. Such a slot
+   * offers every optional feature up front, since features are fixed once the driver has
+   * negotiated them; requests the backend cannot serve fail (RO) or are UNSUPP.
+   */
+  constructor(backend: BlockBackend | null) {
+    this.backend = backend;
     const bits = [VIRTIO_BLK_F_SEG_MAX, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH];
-    if (backend.readOnly) bits.push(VIRTIO_BLK_F_RO);
-    if (backend.discard && !backend.readOnly) bits.push(VIRTIO_BLK_F_DISCARD);
-    if (backend.writeZeroes && !backend.readOnly) bits.push(VIRTIO_BLK_F_WRITE_ZEROES);
+    if (!backend) bits.push(VIRTIO_BLK_F_DISCARD, VIRTIO_BLK_F_WRITE_ZEROES);
+    else {
+      if (backend.readOnly) bits.push(VIRTIO_BLK_F_RO);
+      if (backend.discard && !backend.readOnly) bits.push(VIRTIO_BLK_F_DISCARD);
+      if (backend.writeZeroes && !backend.readOnly) bits.push(VIRTIO_BLK_F_WRITE_ZEROES);
+    }
     this.features = featureBits(...bits);
     const c = new DataView(this.config.buffer);
-    c.setUint32(0, this.sectors >>> 0, true);
-    c.setUint32(4, Math.floor(this.sectors / 0x1_0000_0000), true);
     c.setUint32(12, SEG_MAX, true);
     c.setUint32(20, SECTOR, true);
     c.setUint32(36, MAX_DISCARD_SECTORS, true);
@@ -96,6 +103,29 @@ export class VirtioBlk implements VirtioDevice {
     c.setUint32(48, MAX_DISCARD_SECTORS, true);
     c.setUint32(52, MAX_DISCARD_SEG, true);
     this.config[56] = 1; // write_zeroes_may_unmap
+    this.setCapacity();
+  }
+
+  /** The driver has set DRIVER_OK (and not reset since). */
+  get active(): boolean {
+    return this.ctx !== undefined;
+  }
+
+  /**
+   * Puts a disk into the slot or takes it out (null): the capacity changes and the driver
+   * gets a configuration-change interrupt.
+   */
+  setBackend(backend: BlockBackend | null): void {
+    this.backend = backend;
+    this.setCapacity();
+    this.ctx?.configChanged();
+  }
+
+  private setCapacity(): void {
+    this.sectors = this.backend ? Math.floor(this.backend.size / SECTOR) : 0;
+    const c = new DataView(this.config.buffer);
+    c.setUint32(0, this.sectors >>> 0, true);
+    c.setUint32(4, Math.floor(this.sectors / 0x1_0000_0000), true);
   }
 
   readConfig(offset: number, size: 1 | 2 | 4): number {
@@ -139,33 +169,35 @@ export class VirtioBlk implements VirtioDevice {
     const dataIn = chain.writableLength - 1;
     let status = VIRTIO_BLK_S_OK;
     let written = 0;
+    const backend = this.backend;
     try {
+      if (!backend && type !== VIRTIO_BLK_T_GET_ID) throw new RequestError(VIRTIO_BLK_S_IOERR, 'no disk in this slot');
       switch (type) {
         case VIRTIO_BLK_T_IN:
           this.check(sector, dataIn);
-          this.transfer(ctx, chain.writable, dataIn, sector * SECTOR, false);
+          this.transfer(ctx, backend!, chain.writable, dataIn, sector * SECTOR, false);
           written = dataIn;
           break;
         case VIRTIO_BLK_T_OUT: {
-          if (this.backend.readOnly) throw new RequestError(VIRTIO_BLK_S_IOERR, 'write to a read-only disk');
+          if (backend!.readOnly) throw new RequestError(VIRTIO_BLK_S_IOERR, 'write to a read-only disk');
           const len = chain.readableLength - 16;
           this.check(sector, len);
-          this.transfer(ctx, skip(chain.readable, 16), len, sector * SECTOR, true);
+          this.transfer(ctx, backend!, skip(chain.readable, 16), len, sector * SECTOR, true);
           break;
         }
         case VIRTIO_BLK_T_FLUSH:
-          this.backend.flush();
+          backend!.flush();
           break;
         case VIRTIO_BLK_T_GET_ID: {
           const id = new Uint8Array(ID_BYTES);
-          const s = this.backend.serial ?? '';
+          const s = backend?.serial ?? '';
           for (let i = 0; i < Math.min(s.length, ID_BYTES); i++) id[i] = s.charCodeAt(i) & 0xff;
           written = chain.write(0, id.subarray(0, Math.min(ID_BYTES, dataIn)));
           break;
         }
         case VIRTIO_BLK_T_DISCARD:
         case VIRTIO_BLK_T_WRITE_ZEROES:
-          this.ranges(chain, type);
+          this.ranges(chain, backend!, type);
           break;
         default:
           status = VIRTIO_BLK_S_UNSUPP;
@@ -191,24 +223,24 @@ export class VirtioBlk implements VirtioDevice {
   }
 
   // Moves `len` bytes between the guest segments and the disk at `offset`.
-  private transfer(ctx: VirtioDeviceContext, segs: Segment[], len: number, offset: number, toDisk: boolean): void {
+  private transfer(ctx: VirtioDeviceContext, backend: BlockBackend, segs: Segment[], len: number, offset: number, toDisk: boolean): void {
     let left = len;
     for (const s of segs) {
       if (left <= 0) break;
       const n = Math.min(s.len, left);
       const view = ctx.mem.view(s.addr, n);
       if (!view) throw new RequestError(VIRTIO_BLK_S_IOERR, 'buffer outside RAM');
-      if (toDisk) this.backend.write(offset, view);
-      else this.backend.read(offset, view);
+      if (toDisk) backend.write(offset, view);
+      else backend.read(offset, view);
       offset += n;
       left -= n;
     }
   }
 
-  private ranges(chain: DescriptorChain, type: number): void {
+  private ranges(chain: DescriptorChain, backend: BlockBackend, type: number): void {
     const discard = type === VIRTIO_BLK_T_DISCARD;
-    const fn = discard ? this.backend.discard : this.backend.writeZeroes;
-    if (!fn || this.backend.readOnly) throw new RequestError(VIRTIO_BLK_S_UNSUPP, 'unsupported');
+    const fn = discard ? backend.discard : backend.writeZeroes;
+    if (!fn || backend.readOnly) throw new RequestError(VIRTIO_BLK_S_UNSUPP, 'unsupported');
     const len = chain.readableLength - 16;
     if (len <= 0 || len % 16 !== 0 || len / 16 > MAX_DISCARD_SEG) {
       throw new RequestError(VIRTIO_BLK_S_IOERR, 'bad discard/write-zeroes segment list');
@@ -224,8 +256,8 @@ export class VirtioBlk implements VirtioDevice {
       // Discard takes no flags; write-zeroes only UNMAP (bit 0).
       if (flags & (discard ? ~0 : ~1)) throw new RequestError(VIRTIO_BLK_S_UNSUPP, 'unknown range flags');
       this.check(sector, count * SECTOR);
-      if (discard) this.backend.discard!(sector * SECTOR, count * SECTOR);
-      else this.backend.writeZeroes!(sector * SECTOR, count * SECTOR, (flags & 1) !== 0);
+      if (discard) backend.discard!(sector * SECTOR, count * SECTOR);
+      else backend.writeZeroes!(sector * SECTOR, count * SECTOR, (flags & 1) !== 0);
     }
   }
 }

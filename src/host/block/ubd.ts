@@ -186,6 +186,7 @@ function open(spec: UbdSpec, opts: OpenOptions, fds: number[]): UbdDisk {
   return new CowBackend({
     cowFd: fd,
     backingFd: bfd,
+    backingPath: backing.rewrite ? absolutizeBackingPath(backing.path) : backing.path,
     geometry: g,
     bitmap,
     size: Math.ceil(header.size / 512) * 512,

@@ -38,6 +38,8 @@ export interface MachineConfig {
   con0: LineConfig;
   /** Block devices by unit order (ubd0 first). */
   ubd: UbdConfig[];
+  /** `ubd=sync`: every disk, including those added later, is synchronous. */
+  ubdSync?: boolean;
   /** The guest kernel command line. */
   cmdline: string;
   /**
@@ -165,6 +167,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     memBytes, noreboot, cmdline, warnings, ubd: disks,
     con0: con0 ?? conDefault ?? { input: { type: 'fd', fd: 0 }, output: { type: 'fd', fd: 1 } },
   };
+  if (ubdSync) config.ubdSync = true;
   if (initrd !== undefined) config.initrd = initrd;
   if (kernelImage !== undefined) config.kernel = kernelImage;
   if (root !== undefined) config.root = root;

@@ -16,6 +16,8 @@ const SECTOR = 512;
 export interface CowBackendOptions {
   cowFd: number;
   backingFd: number;
+  /** The backing file as opened (for reports). */
+  backingPath: string;
   geometry: CowGeometry;
   /** The bitmap as read from the file (bitmapLength bytes). */
   bitmap: Uint8Array;
@@ -31,6 +33,7 @@ export class CowBackend implements BlockBackend {
   readonly size: number;
   readonly readOnly: boolean;
   readonly serial?: string;
+  readonly backingPath: string;
   discard?: (offset: number, length: number) => void;
   writeZeroes?: (offset: number, length: number, unmap: boolean) => void;
   private readonly cowFd: number;
@@ -45,6 +48,7 @@ export class CowBackend implements BlockBackend {
   constructor(o: CowBackendOptions) {
     this.cowFd = o.cowFd;
     this.backingFd = o.backingFd;
+    this.backingPath = o.backingPath;
     this.size = o.size;
     this.readOnly = o.readOnly;
     if (o.serial !== undefined) this.serial = o.serial;
