@@ -118,6 +118,20 @@ test('unit 0 defaults to root_fs in the current directory when the command line 
   assert.match(r.stderr, /Failed to initialize ubd device 1 :Couldn't determine size of device's file/);
 });
 
+test('an image on a read-only file system is opened read-only and the guest sees a read-only disk (EROFS fallback)', { timeout: 120_000 }, async (t) => {
+  // A private mount namespace with a tmpfs remounted read-only: needs root and unshare.
+  const probe = spawnSync('unshare', ['-m', 'true']);
+  if (probe.error || probe.status !== 0) return t.skip('cannot create a mount namespace (unshare -m)');
+  const mnt = p('rofs');
+  mkdirSync(mnt);
+  writeFileSync(p('rofs-src.img'), Buffer.alloc(1 << 20, 0x3c));
+  const r = spawnSync('unshare', ['-m', 'sh', '-c',
+    `mount -t tmpfs none "$1" && cp "$2" "$1/d.img" && mount -o remount,ro "$1" && exec "$3" "$4" "ubd0=$1/d.img" -- sh -c 'cat /sys/block/vda/ro; od -An -tx1 -N2 /dev/ubda'`,
+    'sh', mnt, p('rofs-src.img'), process.execPath, tuml], { encoding: 'utf8', timeout: 100_000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal(r.stdout, '1\n 3c 3c\n');
+});
+
 test('TRIM: discard punches holes in a raw image and in a COW file (which then reads zeros); t turns it off', { timeout: 180_000 }, async () => {
   const img = p('trim.img');
   writeFileSync(img, Buffer.alloc(4 << 20, 0x77));
