@@ -19,7 +19,7 @@ import { type UbdDisk, UbdMissingError, UbdOpenError, openUbd } from '../host/bl
 import { type HostFileOps, hostFileOps } from '../host/block/hostops.js';
 import { existsSync } from 'node:fs';
 import type { UbdConfig } from './cmdline/index.js';
-import type { MachineConfig } from './cmdline/index.js';
+import { MAX_CMDLINE, type MachineConfig } from './cmdline/index.js';
 import { ubdName } from './cmdline/ubd.js';
 import { UbdUnits } from './ubd-units.js';
 import { VIRT_VIRTIO } from '../machine/virt.js';
@@ -138,6 +138,11 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   };
   const virtioConsole = new VirtioConsole(consoleOut, { extraPorts: EXTRA_PORTS });
 
+  // One virtio-mmio slot per disk, beside the console.
+  if (disks.length > VIRT_VIRTIO.count - 1) {
+    for (const d of disks) d.backend.close();
+    throw new WireError(`ubd: at most ${VIRT_VIRTIO.count - 1} disks can be open at once (${disks.length} configured)`);
+  }
   // Empty disk slots for units added while running, in the virtio slots left over.
   const spareCount = Math.max(0, Math.min(opts.ubdHotplugSlots ?? 0, VIRT_VIRTIO.count - disks.length - 1));
   const spares = Array.from({ length: spareCount }, () => new VirtioBlk(null));
@@ -304,7 +309,9 @@ function guestCmdline(cmdline: string, disks: readonly OpenedDisk[], execTty: bo
   });
   if (disks.length) args.push(`tuml.ubd=${disks.map((d) => ubdName(d.unit).slice(3)).join('')}`);
   if (execTty) args.push('tuml.exectty=1');
-  return args.join(' ');
+  const out = args.join(' ');
+  if (out.length > MAX_CMDLINE) throw new WireError(`kernel command line too long (${out.length} bytes, at most ${MAX_CMDLINE})`);
+  return out;
 }
 
 /** Drops output until the guest's ready mark (ESC ] tuml;ready BEL), then passes it through. */

@@ -81,3 +81,25 @@ export function openUbdFile(path: string, readOnly: boolean, sync: boolean): { f
     return { fd: fs.openSync(path, openFlags(true, false)), readOnly: true };
   }
 }
+
+/**
+ * A file's size as UML reads it: st_size, or for a host block device (whose st_size is 0)
+ * the position where reads stop, found by bisection (UML asks BLKGETSIZE).
+ */
+export function fileSize(fd: number, st: fs.Stats = fs.fstatSync(fd)): number {
+  if (!st.isBlockDevice()) return st.size;
+  const probe = new Uint8Array(1);
+  const readable = (sectors: number): boolean => fs.readSync(fd, probe, 0, 1, sectors * 512 - 1) === 1;
+  let lo = 0;
+  let hi = 1;
+  while (readable(hi)) {
+    lo = hi;
+    hi *= 2;
+  }
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (readable(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo * 512;
+}

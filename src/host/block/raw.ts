@@ -5,7 +5,7 @@
 
 import * as fs from 'node:fs';
 import type { BlockBackend } from '../../virtio/blk.js';
-import { openFlags, preadAll, pwriteAll } from './file.js';
+import { fileSize, openFlags, preadAll, pwriteAll } from './file.js';
 import type { HostFileOps } from './hostops.js';
 
 export interface RawOptions {
@@ -33,9 +33,8 @@ export class RawFileBackend implements BlockBackend {
   constructor(readonly path: string, opts: RawOptions = {}) {
     const fd = opts.fd ?? fs.openSync(path, openFlags(!!opts.readOnly, !!opts.sync));
     this.fd = fd;
-    const st = fs.fstatSync(fd);
     // UML rounds the capacity up to whole sectors; the tail reads as zeros.
-    this.size = Math.ceil(st.size / 512) * 512;
+    this.size = Math.ceil(fileSize(fd) / 512) * 512;
     this.readOnly = !!opts.readOnly;
     if (opts.serial !== undefined) this.serial = opts.serial;
     const ops = opts.ops;

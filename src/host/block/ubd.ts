@@ -17,7 +17,7 @@ import {
   hasCowMagic,
   parseCowHeader,
 } from './cow/format.js';
-import { UbdOpenError, codeOf, errnoOf, lockWhole, openUbdFile, preadAll, pwriteAll } from './file.js';
+import { UbdOpenError, codeOf, errnoOf, fileSize, lockWhole, openUbdFile, preadAll, pwriteAll } from './file.js';
 import type { HostFileOps } from './hostops.js';
 import { RawFileBackend } from './raw.js';
 
@@ -56,22 +56,6 @@ function stat(path: string): fs.Stats | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Size as UML reads it: BLKGETSIZE for block devices (Node reports 0), st_size otherwise. */
-function fileSize(fd: number, st: fs.Stats): number {
-  if (!st.isBlockDevice()) return st.size;
-  // The end of a block device is where a read returns nothing.
-  const probe = new Uint8Array(1);
-  let lo = 0;
-  let hi = 1;
-  while (fs.readSync(fd, probe, 0, 1, hi * 512 - 1) === 1) hi *= 2;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (fs.readSync(fd, probe, 0, 1, mid * 512 - 1) === 1) lo = mid;
-    else hi = mid;
-  }
-  return lo * 512;
 }
 
 export function openUbd(spec: UbdSpec, opts: OpenOptions): UbdDisk {
