@@ -31,6 +31,7 @@ const image = ${JSON.stringify(join(root, 'images', 'default'))};
 const w = await wireMachine(parsed.config, { core: await coreModule(), kernel: image + '/Image',
   defaultInitrd: image + '/initramfs.cpio.gz', log: (l) => process.stderr.write('log ' + l + '\\n'), ubdHotplugSlots: 1 });
 const say = (what, r) => process.stderr.write(JSON.stringify([what, r]) + '\\n');
+w.ubd.onChange = (c) => say('change-' + c.present, c);
 const spare = w.machine.virtio[w.machine.virtio.length - 1];
 // The guest says it has seen the empty slot by writing READY at the start of its boot disk.
 const poll = setInterval(() => {
@@ -103,4 +104,7 @@ test('a ubd unit added while the guest runs appears with its contents, takes wri
   assert.deepEqual(replies.get('remove'), { err: 0, text: '' });
   assert.deepEqual(replies.get('query-after'), { err: 0, text: '' });
   assert.equal(readFileSync(img).subarray(0, 7).toString(), 'HOTDISK');
+  // The slot after ubd0's and the console's: the third virtio-mmio window.
+  assert.deepEqual(replies.get('change-true'), { unit: 3, name: 'ubdd', mmioBase: 0x10003000, present: true });
+  assert.deepEqual(replies.get('change-false'), { unit: 3, name: 'ubdd', mmioBase: 0x10003000, present: false });
 });

@@ -9,7 +9,7 @@ import type { VirtioBlk } from '../virtio/blk.js';
 import { CowBackend } from '../host/block/cow/backend.js';
 import type { HostFileOps } from '../host/block/hostops.js';
 import { type UbdDisk, UbdOpenError, openUbd } from '../host/block/ubd.js';
-import { UBD_UNITS, type UbdConfig, parseUbd } from './cmdline/ubd.js';
+import { UBD_UNITS, type UbdConfig, parseUbd, ubdName } from './cmdline/ubd.js';
 
 /** mconsole's reply shape: err 0 = OK, otherwise UML's error code. */
 export interface UbdReply {
@@ -22,11 +22,29 @@ const ENODEV = -19;
 const OK = (text = ''): UbdReply => ({ err: 0, text });
 const ERR = (text: string, err = 1): UbdReply => ({ err, text });
 
+/** An empty disk slot and the guest-physical address of its virtio-mmio window. */
+export interface UbdSlot {
+  dev: VirtioBlk;
+  mmioBase: number;
+}
+
+/**
+ * What changed, for whoever makes the guest's /dev/ubdX node (the guest finds the disk under
+ * /sys/devices/platform/soc/<mmioBase in hex>.virtio_mmio/).
+ */
+export interface UbdChange {
+  unit: number;
+  /** ubda … ubdp */
+  name: string;
+  mmioBase: number;
+  present: boolean;
+}
+
 interface Unit {
   config: UbdConfig;
   disk?: UbdDisk;
   /** The reserved slot it was added into; undefined for disks configured at boot. */
-  slot?: VirtioBlk;
+  slot?: UbdSlot;
 }
 
 /** UML's parse_unit for ubd: a decimal number or a single letter; -1 when neither. */
@@ -38,12 +56,14 @@ function parseUnit(s: string): number {
 
 export class UbdUnits {
   private readonly units = new Map<number, Unit>();
-  private readonly free: VirtioBlk[];
+  private readonly free: UbdSlot[];
+  /** Called after a unit was added into a slot or removed from one. */
+  onChange: ((c: UbdChange) => void) | undefined;
 
   constructor(
     boot: ReadonlyArray<{ config: UbdConfig; disk?: UbdDisk }>,
     /** Empty disk slots the machine was built with. */
-    spares: readonly VirtioBlk[],
+    spares: readonly UbdSlot[],
     private readonly opts: { ops?: HostFileOps; log: (line: string) => void; sync: boolean },
   ) {
     for (const b of boot) this.units.set(b.config.unit, { config: b.config, disk: b.disk });
@@ -85,8 +105,9 @@ export class UbdUnits {
       return ERR(`${d.file}: ${err.code ?? err.message}`);
     }
     this.free.shift();
-    slot.setBackend(disk);
+    slot.dev.setBackend(disk);
     this.units.set(d.unit, { config: d, disk, slot });
+    this.onChange?.({ unit: d.unit, name: ubdName(d.unit), mmioBase: slot.mmioBase, present: true });
     return OK();
   }
 
@@ -98,9 +119,10 @@ export class UbdUnits {
     const u = this.units.get(n);
     if (!u) return ERR("Device doesn't exist", ENODEV);
     if (u.disk && !u.slot) return ERR('Device is currently open', EBUSY);
-    u.slot?.setBackend(null);
+    u.slot?.dev.setBackend(null);
     u.disk?.close();
     this.units.delete(n);
+    if (u.slot) this.onChange?.({ unit: n, name: ubdName(n), mmioBase: u.slot.mmioBase, present: false });
     return OK();
   }
 

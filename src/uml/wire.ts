@@ -22,7 +22,7 @@ import type { UbdConfig } from './cmdline/index.js';
 import { MAX_CMDLINE, type MachineConfig } from './cmdline/index.js';
 import { ubdName } from './cmdline/ubd.js';
 import { UbdUnits } from './ubd-units.js';
-import { VIRT_VIRTIO } from '../machine/virt.js';
+import { VIRT_VIRTIO, virtioBase } from '../machine/virt.js';
 
 export interface WireOptions {
   /** The compiled CPU core. */
@@ -145,7 +145,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   }
   // Empty disk slots for units added while running, in the virtio slots left over.
   const spareCount = Math.max(0, Math.min(opts.ubdHotplugSlots ?? 0, VIRT_VIRTIO.count - disks.length - 1));
-  const spares = Array.from({ length: spareCount }, () => new VirtioBlk(null));
+  const spares = Array.from({ length: spareCount }, (_, i) => ({ dev: new VirtioBlk(null), mmioBase: virtioBase(disks.length + 1 + i) }));
   const ubdUnits = new UbdUnits(
     ubdConfigs.map((c) => ({ config: c, disk: disks.find((d) => d.unit === c.unit)?.backend })),
     spares,
@@ -168,7 +168,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     rtc: true,
     syscon: true,
     // Disks first, in unit order: the guest names them vda, vdb, … in this order.
-    virtio: [...disks.map((d) => new VirtioBlk(d.backend)), virtioConsole, ...spares],
+    virtio: [...disks.map((d) => new VirtioBlk(d.backend)), virtioConsole, ...spares.map((s) => s.dev)],
     noreboot: config.noreboot,
     onWarning: (msg) => opts.log(msg),
   });
