@@ -116,6 +116,11 @@ test('unit 0 defaults to root_fs in the current directory when the command line 
   assert.equal(r.stdout, '/dev/ubda\n6144\ntuml.ubd=a\n');
   // ubd1 did not exist: reported, and the boot went on.
   assert.match(r.stderr, /Failed to initialize ubd device 1 :Couldn't determine size of device's file/);
+  // A file that exists but cannot be opened as a disk: UML's open-failure lines, boot goes on.
+  const d = await run(['ubd2=' + cwd, '--', 'ls', '/sys/block'], { cwd });
+  assert.equal(d.code, 0, d.stderr);
+  assert.equal(d.stdout, 'vda\n');
+  assert.match(d.stderr, /^tuml: Failed to open '.*rootfs-cwd', errno = 21\ntuml: ubdc: Can't open ".*rootfs-cwd": errno = 21\n$/);
 });
 
 test('an image on a read-only file system is opened read-only and the guest sees a read-only disk (EROFS fallback)', { timeout: 120_000 }, async (t) => {

@@ -281,8 +281,7 @@ function openDisks(ubd: readonly UbdConfig[], ops: HostFileOps | undefined, log:
       out.push({ unit: d.unit, backend: openUbd(d, { ops, log }) });
     } catch (e) {
       if (e instanceof UbdMissingError) {
-        log(e.message);
-        log(`Failed to initialize ubd device ${d.unit} :Couldn't determine size of device's file`);
+        for (const line of e.lines) log(line);
         continue;
       }
       for (const o of out) o.backend.close();

@@ -47,8 +47,12 @@ export interface OpenOptions {
   log: (line: string) => void;
 }
 
-/** The plain image is missing or unreadable: UML reports it and boots without the disk. */
-export class UbdMissingError extends UbdOpenError {}
+/** The plain image is missing or cannot be opened: UML reports it (these lines) and boots without the disk. */
+export class UbdMissingError extends UbdOpenError {
+  constructor(readonly lines: string[]) {
+    super(lines.join('; '));
+  }
+}
 
 function stat(path: string): fs.Stats | undefined {
   try {
@@ -94,8 +98,16 @@ function open(spec: UbdSpec, opts: OpenOptions, fds: number[]): UbdDisk {
       }
       opts.log(`Creating "${spec.file}" as COW file for "${spec.backing}"`);
       opened = openUbdFile(spec.file, spec.readOnly, spec.sync);
+    } else if (spec.backing === undefined && codeOf(e) === 'ENOENT') {
+      throw new UbdMissingError([
+        `Couldn't stat "${spec.file}" : err = ${errnoOf(e)}`,
+        `Failed to initialize ubd device ${spec.unit} :Couldn't determine size of device's file`,
+      ]);
     } else if (spec.backing === undefined) {
-      throw new UbdMissingError(`Couldn't stat "${spec.file}" : err = ${errnoOf(e)}`);
+      throw new UbdMissingError([
+        `Failed to open '${spec.file}', errno = ${errnoOf(e)}`,
+        `ubd${String.fromCharCode(0x61 + spec.unit)}: Can't open "${spec.file}": errno = ${errnoOf(e)}`,
+      ]);
     } else {
       throw new UbdOpenError(`Failed to open '${spec.file}', errno = ${errnoOf(e)}`);
     }
