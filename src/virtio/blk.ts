@@ -53,6 +53,9 @@ export interface BlockBackend {
   readonly serial?: string;
   read(offset: number, dst: Uint8Array): void;
   write(offset: number, src: Uint8Array): void;
+  /** Optional vectored forms: one request's buffers, contiguous on the disk, in one call. */
+  readv?(offset: number, dsts: Uint8Array[]): void;
+  writev?(offset: number, srcs: Uint8Array[]): void;
   flush(): void;
   /** Present when the backend can deallocate (punch holes); absent: not offered. */
   discard?(offset: number, length: number): void;
@@ -224,16 +227,25 @@ export class VirtioBlk implements VirtioDevice {
 
   // Moves `len` bytes between the guest segments and the disk at `offset`.
   private transfer(ctx: VirtioDeviceContext, backend: BlockBackend, segs: Segment[], len: number, offset: number, toDisk: boolean): void {
+    const views: Uint8Array[] = [];
     let left = len;
     for (const s of segs) {
       if (left <= 0) break;
       const n = Math.min(s.len, left);
       const view = ctx.mem.view(s.addr, n);
       if (!view) throw new RequestError(VIRTIO_BLK_S_IOERR, 'buffer outside RAM');
+      views.push(view);
+      left -= n;
+    }
+    const vectored = toDisk ? backend.writev : backend.readv;
+    if (vectored && views.length > 1) {
+      vectored.call(backend, offset, views);
+      return;
+    }
+    for (const view of views) {
       if (toDisk) backend.write(offset, view);
       else backend.read(offset, view);
-      offset += n;
-      left -= n;
+      offset += view.length;
     }
   }
 

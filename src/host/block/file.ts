@@ -29,6 +29,40 @@ export function pwriteAll(fd: number, src: Uint8Array, pos: number): void {
   while (done < src.length) done += fs.writeSync(fd, src, done, src.length - done, pos + done);
 }
 
+/** preadv until every buffer is full; bytes past end of file read as zeros. */
+export function preadvAll(fd: number, bufs: Uint8Array[], pos: number): void {
+  let total = 0;
+  for (const b of bufs) total += b.length;
+  const n = fs.readvSync(fd, bufs, pos);
+  if (n === total) return;
+  // Short (end of file, or fewer buffers than asked taken at once): finish one by one.
+  let off = 0;
+  for (const b of bufs) {
+    const end = off + b.length;
+    if (end > n) {
+      const start = Math.max(0, n - off);
+      preadAll(fd, b.subarray(start), pos + off + start);
+    }
+    off = end;
+  }
+}
+
+export function pwritevAll(fd: number, bufs: Uint8Array[], pos: number): void {
+  let total = 0;
+  for (const b of bufs) total += b.length;
+  const n = fs.writevSync(fd, bufs, pos);
+  if (n === total) return;
+  let off = 0;
+  for (const b of bufs) {
+    const end = off + b.length;
+    if (end > n) {
+      const start = Math.max(0, n - off);
+      pwriteAll(fd, b.subarray(start), pos + off + start);
+    }
+    off = end;
+  }
+}
+
 export function errnoOf(e: unknown): number {
   const n = (e as { errno?: number }).errno;
   return typeof n === 'number' ? Math.abs(n) : 0;

@@ -5,7 +5,7 @@
 
 import * as fs from 'node:fs';
 import type { BlockBackend } from '../../virtio/blk.js';
-import { fileSize, openFlags, preadAll, pwriteAll } from './file.js';
+import { fileSize, openFlags, preadAll, preadvAll, pwriteAll, pwritevAll } from './file.js';
 import type { HostFileOps } from './hostops.js';
 
 export interface RawOptions {
@@ -52,6 +52,14 @@ export class RawFileBackend implements BlockBackend {
 
   write(offset: number, src: Uint8Array): void {
     pwriteAll(this.fd, src, offset);
+  }
+
+  readv(offset: number, dsts: Uint8Array[]): void {
+    preadvAll(this.fd, dsts, offset);
+  }
+
+  writev(offset: number, srcs: Uint8Array[]): void {
+    pwritevAll(this.fd, srcs, offset);
   }
 
   flush(): void {

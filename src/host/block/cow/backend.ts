@@ -7,7 +7,7 @@
 
 import * as fs from 'node:fs';
 import type { BlockBackend } from '../../../virtio/blk.js';
-import { preadAll, pwriteAll } from '../file.js';
+import { preadAll, preadvAll, pwriteAll, pwritevAll } from '../file.js';
 import type { HostFileOps } from '../hostops.js';
 import type { CowGeometry } from './format.js';
 
@@ -70,24 +70,53 @@ export class CowBackend implements BlockBackend {
     return (this.bitmap[n >>> 3]! & (1 << (n & 7))) !== 0;
   }
 
+  /** Runs of sectors with the same bit come from one file; `dst` need not be sector-aligned. */
   read(offset: number, dst: Uint8Array): void {
-    const first = Math.floor(offset / SECTOR);
-    const count = Math.ceil(dst.length / SECTOR);
-    let n = 0;
-    while (n < count) {
-      const inCow = this.bit(first + n);
-      const start = n;
-      while (n < count && this.bit(first + n) === inCow) n++;
-      const part = dst.subarray(start * SECTOR, Math.min(n * SECTOR, dst.length));
-      const pos = offset + start * SECTOR;
+    const end = offset + dst.length;
+    let pos = offset;
+    while (pos < end) {
+      const inCow = this.bit(Math.floor(pos / SECTOR));
+      let stop = (Math.floor(pos / SECTOR) + 1) * SECTOR;
+      while (stop < end && this.bit(stop / SECTOR) === inCow) stop += SECTOR;
+      if (stop > end) stop = end;
+      const part = dst.subarray(pos - offset, stop - offset);
       if (inCow) preadAll(this.cowFd, part, this.dataOffset + pos);
       else preadAll(this.backingFd, part, pos);
+      pos = stop;
     }
   }
 
   write(offset: number, src: Uint8Array): void {
     pwriteAll(this.cowFd, src, this.dataOffset + offset);
     this.mark(offset, src.length);
+  }
+
+  /** All of a request's data in one call, then its bitmap words once. */
+  writev(offset: number, srcs: Uint8Array[]): void {
+    pwritevAll(this.cowFd, srcs, this.dataOffset + offset);
+    let len = 0;
+    for (const s of srcs) len += s.length;
+    this.mark(offset, len);
+  }
+
+  /** One call when the whole range lives in one file, else buffer by buffer. */
+  readv(offset: number, dsts: Uint8Array[]): void {
+    let len = 0;
+    for (const d of dsts) len += d.length;
+    const first = Math.floor(offset / SECTOR);
+    const end = Math.ceil((offset + len) / SECTOR);
+    const inCow = this.bit(first);
+    let same = true;
+    for (let n = first + 1; n < end && same; n++) same = this.bit(n) === inCow;
+    if (same) {
+      if (inCow) preadvAll(this.cowFd, dsts, this.dataOffset + offset);
+      else preadvAll(this.backingFd, dsts, offset);
+      return;
+    }
+    for (const d of dsts) {
+      this.read(offset, d);
+      offset += d.length;
+    }
   }
 
   flush(): void {
