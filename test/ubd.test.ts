@@ -228,7 +228,7 @@ test('unusable COW setups stop the boot with one line and leave both files as th
 });
 
 /**
- * The guest writes files of known content, calls sync after each and says so; the host kills
+ * The guest writes files of known content, fsyncs each (sync FILE) and says so; the host kills
  * tuml mid-way, boots again, and everything announced as synced must be there, intact, with a
  * clean file system.
  */
@@ -240,7 +240,7 @@ async function crashAndCheck(flags: string): Promise<void> {
   const writer = [
     'mount -t ext4 /dev/ubda /mnt || exit 9',
     'i=0',
-    'while [ $i -lt 400 ]; do i=$((i+1)); yes "block $i" | head -c 49152 > /mnt/f$i; sync; echo "synced $i"; done',
+    'while [ $i -lt 400 ]; do i=$((i+1)); yes "block $i" | head -c 49152 > /mnt/f$i; sync /mnt/f$i; echo "synced $i"; done',
   ].join('\n');
   let synced = 0;
   let killedAt = 0;
