@@ -105,7 +105,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   }
 
   // Disks before anything else is set up: a disk that cannot be used safely stops the boot here.
-  const ubdConfigs = withDefaultUnit0(config.ubd);
+  const ubdConfigs = withDefaultUnit0(config.ubd, !!config.ubdSync);
   const disks = openDisks(ubdConfigs, hostFileOps, opts.log);
 
   const con0 = config.con0;
@@ -262,9 +262,9 @@ interface OpenedDisk {
 }
 
 /** UML's unit 0 when the command line configures none: `root_fs` in the current directory, if there is one. */
-function withDefaultUnit0(ubd: readonly UbdConfig[]): readonly UbdConfig[] {
+function withDefaultUnit0(ubd: readonly UbdConfig[], sync: boolean): readonly UbdConfig[] {
   if (ubd.some((d) => d.unit === 0) || !existsSync('root_fs')) return ubd;
-  const unit0: UbdConfig = { unit: 0, file: 'root_fs', readOnly: false, sync: false, noCowDetect: false, shared: false, noTrim: false };
+  const unit0: UbdConfig = { unit: 0, file: 'root_fs', readOnly: false, sync, noCowDetect: false, shared: false, noTrim: false };
   return [unit0, ...ubd];
 }
 
