@@ -77,6 +77,9 @@ test("ubd: UML's unit, flag and field syntax, and its parse-time messages", () =
   assert.equal(w('ubd0d=a,b'), 'Failed to initialize device with "0d=a,b" : Can\'t specify both \'d\' and a cow file');
   assert.equal(w('ubd=12'), 'fake major not supported any more');
   assert.equal(w('udb0=x'), 'udb0=x specified on command line is almost certainly a ubd -> udb TYPO');
+  assert.equal(w('fake_ide'), 'The fake_ide option has been removed');
+  const four = run('ubd0=x:y:z:w').ubd[0];
+  assert.deepEqual([four.file, four.backing, four.serial], ['x', 'y', 'z']);
   const s = run('ubd4=f,,SER').ubd[0];
   assert.equal(s.serial, 'SER');
   assert.equal(s.backing, undefined);

@@ -132,6 +132,10 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
       }
       continue;
     }
+    if (arg === 'fake_ide') {
+      warnings.push('The fake_ide option has been removed');
+      continue;
+    }
     if (arg.startsWith('udb')) {
       warnings.push(`${arg} specified on command line is almost certainly a ubd -> udb TYPO`);
       continue;

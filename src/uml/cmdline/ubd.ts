@@ -79,7 +79,8 @@ export function parseUbd(arg: string): UbdParse {
   const file = fields[0];
   if (file === '') return { kind: 'empty', unit };
   const second = fields[1] ?? '';
-  const serial = fields.slice(2).join(',');
+  // A fourth field and beyond are ignored, as UML does.
+  const serial = fields[2] ?? '';
   if (second && flags.noCowDetect) return fail("Can't specify both 'd' and a cow file");
   const disk: UbdConfig = { unit, file, ...flags };
   if (second) disk.backing = second;
