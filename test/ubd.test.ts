@@ -73,6 +73,7 @@ test('COW pair: created on first use, the guest writes into it, the backing file
     'dd if=/dev/zero of=/dev/ubdc bs=512 count=1 2>/dev/null && echo ro-write-worked',
     'mount -t ext4 /dev/ubda /mnt && echo from-the-guest > /mnt/guest.txt && umount /mnt && echo mounted-ok',
     'dd if=/dev/ubdd bs=512 count=1 2>/dev/null | od -An -tx1 | head -1',
+    'fdisk -l /dev/ubda | sed -n 2p',
   ].join('; ')]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const lines = r.stdout.split('\n');
@@ -82,6 +83,7 @@ test('COW pair: created on first use, the guest writes into it, the backing file
   assert.doesNotMatch(r.stdout, /ro-write-worked/);
   assert.match(r.stdout, /mounted-ok/);
   assert.match(r.stdout, /^ 5a 5a 5a/m);
+  assert.match(r.stdout, /^8 cylinders, 128 heads, 32 sectors\/track$/m); // UML's geometry for 16 MiB
   assert.match(r.stderr, /Creating "base\.cow" as COW file for "base\.ext4"/);
 
   assert.equal(sha(p('base.ext4')), before, 'the backing file was written');

@@ -14,6 +14,7 @@ import type { DescriptorChain, Segment } from './queue.js';
 
 export const VIRTIO_BLK_F_SIZE_MAX = 1;
 export const VIRTIO_BLK_F_SEG_MAX = 2;
+export const VIRTIO_BLK_F_GEOMETRY = 4;
 export const VIRTIO_BLK_F_RO = 5;
 export const VIRTIO_BLK_F_BLK_SIZE = 6;
 export const VIRTIO_BLK_F_FLUSH = 9;
@@ -89,7 +90,7 @@ export class VirtioBlk implements VirtioDevice {
    */
   constructor(backend: BlockBackend | null) {
     this.backend = backend;
-    const bits = [VIRTIO_BLK_F_SEG_MAX, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH];
+    const bits = [VIRTIO_BLK_F_SEG_MAX, VIRTIO_BLK_F_GEOMETRY, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH];
     if (!backend) bits.push(VIRTIO_BLK_F_DISCARD, VIRTIO_BLK_F_WRITE_ZEROES);
     else {
       if (backend.readOnly) bits.push(VIRTIO_BLK_F_RO);
@@ -129,6 +130,10 @@ export class VirtioBlk implements VirtioDevice {
     const c = new DataView(this.config.buffer);
     c.setUint32(0, this.sectors >>> 0, true);
     c.setUint32(4, Math.floor(this.sectors / 0x1_0000_0000), true);
+    // UML's geometry: 128 heads, 32 sectors per track, as many cylinders as fit.
+    c.setUint16(16, Math.min(0xffff, Math.floor(this.sectors / (128 * 32))), true);
+    this.config[18] = 128;
+    this.config[19] = 32;
   }
 
   readConfig(offset: number, size: 1 | 2 | 4): number {
