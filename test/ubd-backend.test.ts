@@ -133,8 +133,13 @@ test('raw write-zeroes zeroes in place; a host that cannot deallocate answers UN
       throw Object.assign(new Error('fallocate: EOPNOTSUPP'), { code: 'EOPNOTSUPP', errno: 95 });
     },
   };
-  const b = device(spec(p('raw.img')), refusing);
+  let calls = 0;
+  const counting: HostFileOps = { ...refusing, fallocate: (...a) => (calls++, refusing.fallocate(...a)) };
+  const b = device(spec(p('raw.img')), counting);
   assert.equal(b.req([{ data: new Uint8Array([...header(11, 0), ...range(0, 8)]) }, { len: 1, writable: true }]).status, VIRTIO_BLK_S_UNSUPP);
+  // Off for the rest of the session, as UML: the host is not asked again.
+  assert.equal(b.req([{ data: new Uint8Array([...header(11, 0), ...range(8, 8)]) }, { len: 1, writable: true }]).status, VIRTIO_BLK_S_UNSUPP);
+  assert.equal(calls, 1);
   b.disk.close();
   assert.equal(fs.readFileSync(p('raw.img'))[0], 0x7e);
 

@@ -80,6 +80,9 @@ export class VirtioBlk implements VirtioDevice {
   private sectors = 0;
   private backend: BlockBackend | null;
   private ctx: VirtioDeviceContext | undefined;
+  /** Backends whose host refused discard (resp. write-zeroes) once. */
+  private readonly refusedDiscard = new WeakSet<BlockBackend>();
+  private readonly refusedZeroes = new WeakSet<BlockBackend>();
   /** Last host I/O error, for the log. */
   lastError: string | undefined;
 
@@ -212,7 +215,12 @@ export class VirtioBlk implements VirtioDevice {
       }
     } catch (e) {
       if (e instanceof RequestError) status = e.status;
-      else if (isUnsupported(e)) status = VIRTIO_BLK_S_UNSUPP;
+      else if (isUnsupported(e)) {
+        status = VIRTIO_BLK_S_UNSUPP;
+        // As UML: the host cannot do it on this file, so it is off for the rest of the session.
+        if (backend && type === VIRTIO_BLK_T_DISCARD) this.refusedDiscard.add(backend);
+        if (backend && type === VIRTIO_BLK_T_WRITE_ZEROES) this.refusedZeroes.add(backend);
+      }
       else {
         status = VIRTIO_BLK_S_IOERR;
         this.lastError = e instanceof Error ? e.message : String(e);
@@ -257,7 +265,8 @@ export class VirtioBlk implements VirtioDevice {
   private ranges(chain: DescriptorChain, backend: BlockBackend, type: number): void {
     const discard = type === VIRTIO_BLK_T_DISCARD;
     const fn = discard ? backend.discard : backend.writeZeroes;
-    if (!fn || backend.readOnly) throw new RequestError(VIRTIO_BLK_S_UNSUPP, 'unsupported');
+    const refused = (discard ? this.refusedDiscard : this.refusedZeroes).has(backend);
+    if (!fn || backend.readOnly || refused) throw new RequestError(VIRTIO_BLK_S_UNSUPP, 'unsupported');
     const len = chain.readableLength - 16;
     if (len <= 0 || len % 16 !== 0 || len / 16 > MAX_DISCARD_SEG) {
       throw new RequestError(VIRTIO_BLK_S_IOERR, 'bad discard/write-zeroes segment list');
