@@ -22,10 +22,15 @@ const SWITCHES: Array<[string, string[]]> = [
     'is used for naming the pid file and management console socket.',
   ]],
   ['noreboot', ['Exit instead of rebooting when the guest asks for a reboot.']],
-  ['ubd<n><flags>=<filename>', [
-    'Attach a disk image as ubd<n> (n = 0-15 or a-p; the guest sees virtio',
-    'disks in unit order, and root=/dev/ubdX is translated). Flags: r',
-    '(read-only), s (synchronous), d, c, t. COW files are not supported yet.',
+  ['ubd<n><flags>=<filename>[(:|,)<filename2>][(:|,)<serial>]', [
+    'Attach a disk as ubd<n> (n = 0-15 or a-p); the guest sees /dev/ubda...',
+    '(virtio disks) and root=/dev/ubdX works. With <filename2>, <filename>',
+    'is a COW file over the read-only backing file <filename2> (created when',
+    'missing; later <filename> alone finds its backing file). Flags: r',
+    '(read-only), s (synchronous), d (no COW detection), c (no host file',
+    'locks), t (no TRIM). ubd=sync makes every disk synchronous. Without',
+    'ubd0, a file named root_fs in the current directory is unit 0.',
+    '    Example: ubd0=root.cow,root_fs',
   ]],
   ['--kernel=<file>', [
     "Boot this kernel Image instead of the default image's (tuml only).",
