@@ -44,6 +44,8 @@ export async function boot(argv: string[]): Promise<number> {
       kernel: config.kernel ?? join(image, 'Image'),
       defaultInitrd: config.kernel === undefined && config.root === undefined ? join(image, 'initramfs.cpio.gz') : undefined,
       log: (line) => log(`tuml: ${line}`),
+      // Empty disk slots for mconsole's `config ubdN=` (a `-- COMMAND` run has no use for them).
+      ubdHotplugSlots: config.exec ? 0 : 4,
     });
   } catch (e) {
     if (e instanceof WireError || e instanceof BootError) {

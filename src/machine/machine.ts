@@ -76,6 +76,8 @@ export interface MachineOptions {
   noreboot?: boolean;
   /** Guest misbehaviour worth a line on the host (rate-limited by the machine). */
   onWarning?: (msg: string) => void;
+  /** Called after each (re)boot has loaded the images, before the first instruction. */
+  onBoot?: (boots: number) => void;
 }
 
 export type MachineExit =
@@ -154,6 +156,7 @@ export class Machine {
   private exitResolve: ((e: MachineExit) => void) | undefined;
   private cancelPending: (() => void) | undefined;
   private idle = false;
+  private paused = false;
   private warnings = 0;
 
   private constructor(private readonly opts: MachineOptions) {
@@ -252,6 +255,7 @@ export class Machine {
     this.layout = layout;
     this.powerRequest = undefined;
     this.boots++;
+    o.onBoot?.(this.boots);
   }
 
   /** Runs until the guest powers off (or reboots with noreboot, or a fatal error). */
@@ -274,8 +278,42 @@ export class Machine {
     if (this.idle && this.running) this.scheduleLoop(0);
   }
 
+  /**
+   * mconsole `stop`: no instruction retires until resume(). Guest time is the
+   * host's, as in UML, so it jumps forward across the pause (timers fire late).
+   */
+  pause(): void {
+    this.paused = true;
+    this.cancelPending?.();
+    this.cancelPending = undefined;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.running) this.scheduleLoop(0);
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** mconsole `halt`: ends the run at once, without the guest's shutdown, as a poweroff with `code`. */
+  halt(code = 0): void {
+    this.finish({ kind: 'poweroff', code });
+  }
+
+  /** mconsole `reboot`: restarts the guest at once (with noreboot, ends the run). */
+  reboot(): void {
+    if (!this.running) return;
+    this.paused = false;
+    this.power({ kind: 'reboot', warm: false });
+  }
+
   private scheduleLoop(delayMs: number): void {
     this.cancelPending?.();
+    this.cancelPending = undefined;
+    if (this.paused) return;
     this.idle = delayMs > 0;
     this.cancelPending = this.opts.scheduler.schedule(() => {
       this.cancelPending = undefined;
@@ -295,7 +333,7 @@ export class Machine {
   }
 
   private loop(): void {
-    if (!this.running) return;
+    if (!this.running || this.paused) return;
     const clock = this.opts.clock;
     const end = clock.now() + SLICE_MS;
     const hart = this.hart;

@@ -23,6 +23,8 @@ import { MAX_CMDLINE, type MachineConfig } from './cmdline/index.js';
 import { ubdName } from './cmdline/ubd.js';
 import { UbdUnits } from './ubd-units.js';
 import { VIRT_VIRTIO, virtioBase } from '../machine/virt.js';
+import { McInstance, PanicWatch } from '../mconsole/instance.js';
+import { bootDevices } from '../mconsole/devices.js';
 
 export interface WireOptions {
   /** The compiled CPU core. */
@@ -35,6 +37,8 @@ export interface WireOptions {
   log: (line: string) => void;
   /** Empty disk slots to reserve for ubd units added while running (`ubd.config`); default 0. */
   ubdHotplugSlots?: number;
+  /** The instance directory and mconsole socket (default: on, as UML). */
+  mconsole?: boolean;
 }
 
 export interface WiredMachine {
@@ -54,6 +58,8 @@ export interface WiredMachine {
   removePort(port: ConsolePort): void;
   /** The ubd units: query, add (into the reserved slots) and remove, with UML's replies. */
   ubd: UbdUnits;
+  /** The mconsole (instance directory, socket, notify), unless disabled. */
+  mconsole: McInstance | undefined;
 }
 
 /** Named virtio-console ports available besides the consoles. */
@@ -113,10 +119,13 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     input: con0 !== 'none' && con0.input.type === 'fd',
     output: con0 !== 'none' && con0.output.type === 'fd' ? (con0.output.fd as 1 | 2) : null,
   });
-  const out = { write: (d: Uint8Array) => channel.write(d) };
+  // Kernel panics reach mconsole's notify socket; the console text is where they show.
+  const panics = new PanicWatch((msg) => mc?.panicked(msg));
+  let mc: McInstance | undefined;
+  const out = { write: (d: Uint8Array) => (panics.feed(d), channel.write(d)) };
   // `-- COMMAND`: the command talks on ttyS0 alone; kernel messages (hvc0) are dropped.
   const exec = config.exec !== undefined;
-  const discard = { write: (_d: Uint8Array) => {} };
+  const discard = { write: (d: Uint8Array) => panics.feed(d) };
   const consoleOut = exec ? discard : out;
   // In exec mode the guest's init marks the moment ttyS0 is set up for the command: input
   // waits for it (so nothing is echoed by a line still in its default modes), and output
@@ -171,7 +180,25 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     virtio: [...disks.map((d) => new VirtioBlk(d.backend)), virtioConsole, ...spares.map((s) => s.dev)],
     noreboot: config.noreboot,
     onWarning: (msg) => opts.log(msg),
+    onBoot: () => mc?.booted(),
   });
+  if (opts.mconsole !== false) {
+    try {
+      mc = new McInstance({
+        umlDir: config.umlDir, umid: config.umid, notify: config.mconsoleNotify, machine,
+        addPort: (name, backend) => virtioConsole.addPort(name, backend),
+        devices: bootDevices(config, { ubd: ubdUnits }),
+        kernelImage: kernel,
+        log: opts.log,
+      });
+      // A hot-added disk gets its /dev/ubdX in the guest from the agent.
+      ubdUnits.onChange = (c) => mc?.ubdChanged(c.name, c.mmioBase, c.present);
+      if (!exec) opts.log(`mconsole (version 2) initialized on ${mc.socketPath}`);
+      mc.booted();
+    } catch (e) {
+      opts.log(`Failed to initialize management console: ${(e as Error).message}`);
+    }
+  }
 
   // Input routing, with back-pressure: what a device refuses waits, and stdin pauses.
   const target = exec ? 'uart' : inputTarget(config.cmdline);
@@ -222,6 +249,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     disposed = true;
     if (retry) clearTimeout(retry);
     backlog = [];
+    mc?.dispose();
     await channel.close();
     for (const d of disks) d.backend.close();
     ubdUnits.close();
@@ -233,6 +261,9 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     addPort: (name, backend) => virtioConsole.addPort(name, backend),
     removePort: (port) => virtioConsole.removePort(port),
     ubd: ubdUnits,
+    get mconsole() {
+      return mc;
+    },
     run: async () => {
       channel.open(
         (d) => {

@@ -32,6 +32,10 @@ export interface MachineConfig {
   init?: string;
   /** Machine id, from umid=. */
   umid?: string;
+  /** Parent of the instance directories (uml_dir=, as given; `~/.uml/` by default). */
+  umlDir: string;
+  /** mconsole=notify:<socket>. */
+  mconsoleNotify?: string;
   /** Reboot requests end the process (status 0). */
   noreboot: boolean;
   /** con0's channels. */
@@ -70,6 +74,8 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
   let root: string | undefined;
   let init: string | undefined;
   let umid: string | undefined;
+  let umlDir = '~/.uml/';
+  let mconsoleNotify: string | undefined;
   let noreboot = false;
   let conDefault: LineConfig | undefined;
   let con0: LineConfig | undefined;
@@ -116,6 +122,19 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
       else if (name.length > UMID_MAX || name.length === 0) warnings.push(`${arg}: ignored (1 to ${UMID_MAX} characters)`);
       else if (name.includes('/')) return err(`${arg}: a umid cannot contain '/'`);
       else umid = name;
+      continue;
+    }
+    if (arg.startsWith('uml_dir=')) {
+      if (arg.length === 8) return err("uml_dir can't be an empty string");
+      umlDir = arg.slice(8);
+      kernel.push(arg); // UML passes it on
+      continue;
+    }
+    if (arg.startsWith('mconsole=')) {
+      // A driver switch: the (host-side) mconsole driver consumes it.
+      const v = arg.slice(9);
+      if (v.startsWith('notify:') && v.length > 7) mconsoleNotify = v.slice(7);
+      else warnings.push(`mconsole_setup : Unknown option - '${v}'`);
       continue;
     }
     if (arg.startsWith('ubd')) {
@@ -168,7 +187,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
   }
   if (ubdSync) for (const d of disks) d.sync = true;
   const config: MachineConfig = {
-    memBytes, noreboot, cmdline, warnings, ubd: disks,
+    memBytes, noreboot, cmdline, warnings, ubd: disks, umlDir,
     con0: con0 ?? conDefault ?? { input: { type: 'fd', fd: 0 }, output: { type: 'fd', fd: 1 } },
   };
   if (ubdSync) config.ubdSync = true;
@@ -177,6 +196,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
   if (root !== undefined) config.root = root;
   if (init !== undefined) config.init = init;
   if (umid !== undefined) config.umid = umid;
+  if (mconsoleNotify !== undefined) config.mconsoleNotify = mconsoleNotify;
   if (exec) config.exec = exec;
   return { kind: 'run', config };
 }

@@ -1,0 +1,309 @@
+// One running instance's mconsole: the instance directory, the server, the
+// notify socket and the guest agent, put together behind McTarget. The
+// machine and the devices come in through small interfaces (wire.ts supplies
+// them), so this file knows no device internals.
+
+import { type InstanceDir, createInstanceDir, resolveUmlDir } from '../uml/umid.js';
+import { AgentError, GuestAgent } from './agent.js';
+import { Notifier } from './notify.js';
+import { NotifyType } from './protocol.js';
+import { type McReply, type McStream, type McTarget, MconsoleServer } from './server.js';
+
+/** What mconsole needs of the machine. */
+export interface McMachine {
+  pause(): void;
+  resume(): void;
+  halt(code?: number): void;
+  reboot(): void;
+}
+
+/** A named virtio-console port, as wire.ts hands them out. */
+export interface McPort {
+  send(data: Uint8Array): number;
+  setHostConnected(on: boolean): void;
+  onSpace: (() => void) | undefined;
+}
+
+/**
+ * A device class for `config` / `remove` (UML's mc_device): `ubd`, `con`,
+ * `ssl`, … The argument is the text after the class name ("3=/img", "3").
+ */
+export interface McDeviceClass {
+  name: string;
+  /** `config <dev><unit>`: the device's configuration. */
+  query(unit: string): McReply;
+  /** `config <dev><unit>=<spec>`. */
+  config(spec: string): McReply | Promise<McReply>;
+  /** `remove <dev><unit>`. */
+  remove(unit: string): McReply | Promise<McReply>;
+}
+
+export interface McInstanceOptions {
+  umlDir: string;
+  umid?: string;
+  /** mconsole=notify:<socket>. */
+  notify?: string;
+  machine: McMachine;
+  addPort(name: string, backend: { write(d: Uint8Array): void }): McPort;
+  devices: McDeviceClass[];
+  /** The guest kernel Image: its banner answers `version` until the guest agent runs. */
+  kernelImage?: Uint8Array;
+  /** Host-side messages (UML's printk of its host drivers). */
+  log(line: string): void;
+}
+
+export const AGENT_PORT = 'org.tuml.agent';
+export const NOTIFY_PORT = 'org.tuml.mconsole';
+
+const OK = (text = ''): McReply => ({ err: 0, text });
+const ERR = (text: string, err = 1): McReply => ({ err, text });
+
+export class McInstance implements McTarget {
+  readonly dir: InstanceDir;
+  readonly server: MconsoleServer;
+  private readonly notifier: Notifier | undefined;
+  private readonly agent: GuestAgent;
+  private readonly banner: string | undefined;
+  private stopped = false;
+  private logTail = '';
+  private logTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+
+  constructor(private readonly o: McInstanceOptions) {
+    this.dir = createInstanceDir(resolveUmlDir(o.umlDir), o.umid, o.log);
+    try {
+      this.server = MconsoleServer.open(this.dir.socketPath, this, o.log);
+    } catch (e) {
+      this.dir.remove();
+      throw e;
+    }
+    this.banner = o.kernelImage ? kernelBanner(o.kernelImage) : undefined;
+    const agentPort = o.addPort(AGENT_PORT, { write: (d) => this.agent.input(d) });
+    this.agent = new GuestAgent(agentPort);
+    agentPort.setHostConnected(true);
+    agentPort.onSpace = () => this.agent.onSpace();
+    if (o.notify !== undefined) {
+      this.notifier = new Notifier(o.notify, o.log);
+      const p = o.addPort(NOTIFY_PORT, {
+        write: (d) => this.notifier?.send(NotifyType.UserNotify, d),
+      });
+      p.setHostConnected(true);
+    }
+  }
+
+  get socketPath(): string {
+    return this.dir.socketPath;
+  }
+
+  /** A (re)boot started: the old guest's agent is gone; tell the notify socket we are up. */
+  booted(): void {
+    this.agent.reset('the machine rebooted');
+    this.notifier?.send(NotifyType.Socket, Buffer.from(this.dir.socketPath + '\0', 'latin1'));
+  }
+
+  /** A disk went into or out of a spare slot: the guest's /dev/<name> follows (best effort). */
+  ubdChanged(name: string, mmioBase: number, present: boolean): void {
+    if (!/^ubd[a-p]$/.test(name)) return;
+    void this.ask('ubd', `${name} ${mmioBase.toString(16)} ${present ? 1 : 0}`).then((a) => {
+      if (a instanceof Error || a.status !== 'ok') this.o.log(`mconsole: could not update /dev/${name} in the guest`);
+    });
+  }
+
+  /** The guest kernel panicked with this message. */
+  panicked(message: string): void {
+    this.agent.reset('Kernel panic');
+    this.notifier?.send(NotifyType.Panic, Buffer.from(message + '\0', 'latin1'));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.logTimer) clearTimeout(this.logTimer);
+    this.agent.dispose();
+    this.server.close();
+    this.notifier?.close();
+    this.dir.remove();
+  }
+
+  // ---- McTarget
+
+  async version(): Promise<string> {
+    if (this.agent.isReady && !this.stopped) {
+      try {
+        const a = await this.agent.request('uname');
+        if (a.status === 'ok') return a.data.toString('latin1');
+      } catch {
+        // fall back to what is known
+      }
+    }
+    if (this.agent.uname) return this.agent.uname;
+    // Before userspace: the kernel's own banner, nodename "(none)" as in UML.
+    return this.banner ?? 'Linux (none)';
+  }
+
+  halt(): void {
+    this.o.machine.halt(0);
+  }
+
+  reboot(): void {
+    this.stopped = false;
+    this.agent.resume();
+    this.o.machine.reboot();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.agent.pause();
+    this.o.machine.pause();
+  }
+
+  go(): void {
+    this.stopped = false;
+    this.agent.resume();
+    this.o.machine.resume();
+  }
+
+  config(arg: string): McReply | Promise<McReply> {
+    const dev = this.o.devices.find((d) => arg.startsWith(d.name));
+    if (!dev) return ERR('Bad configuration option');
+    const rest = arg.slice(dev.name.length);
+    return rest.includes('=') ? dev.config(rest) : dev.query(rest);
+  }
+
+  remove(arg: string): McReply | Promise<McReply> {
+    const dev = this.o.devices.find((d) => arg.startsWith(d.name));
+    if (!dev) return ERR('Bad remove option');
+    return dev.remove(arg.slice(dev.name.length));
+  }
+
+  async sysrq(arg: string, stream: McStream): Promise<McReply> {
+    const letter = arg.slice(0, 1);
+    const a = await this.ask('sysrq', letter);
+    if (a instanceof Error) return ERR(a.message);
+    if (a.data.length) stream(a.data.toString('latin1'));
+    return OK();
+  }
+
+  async cad(): Promise<McReply> {
+    const a = await this.ask('cad');
+    return a instanceof Error ? ERR(a.message) : OK();
+  }
+
+  /**
+   * UML printk()s the text as it is; the guest's /dev/kmsg makes one record per
+   * write instead, so text without a newline waits here for the rest of its line
+   * (uml_mconsole sends `log hello` then `log \n`), at most a second.
+   */
+  async log(text: string): Promise<McReply> {
+    if (!this.agent.isReady) return ERR('the guest agent is not running (yet)');
+    this.logTail += text;
+    const nl = this.logTail.lastIndexOf('\n');
+    if (nl < 0) {
+      if (this.logTail.length > 4096) return this.flushLog();
+      if (!this.logTimer) this.logTimer = setTimeout(() => void this.flushLog(), 1000);
+      return OK();
+    }
+    const lines = this.logTail.slice(0, nl + 1);
+    this.logTail = this.logTail.slice(nl + 1);
+    const a = await this.ask('log', lines);
+    return a instanceof Error ? ERR(a.message) : OK();
+  }
+
+  async proc(file: string, stream: McStream): Promise<McReply> {
+    const a = await this.ask('proc', file);
+    if (a instanceof Error) return ERR(a.message);
+    if (a.status === 'noent') {
+      return ERR('Failed to open file');
+    }
+    if (a.status === 'eread') return ERR('Read of file failed');
+    // As UML: a first "\n", then the contents, then the final empty packet.
+    stream('\n');
+    if (a.data.length) stream(a.data.toString('latin1'));
+    return OK();
+  }
+
+  async stack(pid: number, stream: McStream): Promise<McReply> {
+    const a = await this.ask('stack', String(pid));
+    if (a instanceof Error) return ERR(a.message);
+    if (a.status !== 'ok') return ERR("Couldn't find that pid");
+    stream(`Call Trace:\n${a.data.toString('latin1')}`);
+    return OK();
+  }
+
+  // ----
+
+  private async flushLog(): Promise<McReply> {
+    if (this.logTimer) clearTimeout(this.logTimer);
+    this.logTimer = undefined;
+    const text = this.logTail;
+    this.logTail = '';
+    if (!text) return OK();
+    const a = await this.ask('log', text + '\n');
+    return a instanceof Error ? ERR(a.message) : OK();
+  }
+
+  /** An agent request; an Error (not thrown) when the guest cannot answer. */
+  private async ask(cmd: string, arg = ''): Promise<{ status: string; data: Buffer } | Error> {
+    if (this.stopped) return new Error("the machine is stopped: the guest cannot answer until 'go'");
+    try {
+      const a = await this.agent.request(cmd, arg);
+      if (a.status === 'unknown') return new Error(`the guest agent does not know '${cmd}'`);
+      return a;
+    } catch (e) {
+      if (e instanceof AgentError) return e;
+      throw e;
+    }
+  }
+}
+
+/**
+ * `Linux (none) <release> <version> <machine>` from the Image's linux_banner
+ * ("Linux version 6.1.x (builder) (compiler) #1 <date>"); undefined if absent.
+ */
+export function kernelBanner(image: Uint8Array): string | undefined {
+  const key = Buffer.from('Linux version ');
+  const buf = Buffer.from(image.buffer, image.byteOffset, image.byteLength);
+  let at = buf.indexOf(key);
+  while (at >= 0) {
+    const end = buf.indexOf(10, at);
+    const line = buf.subarray(at, end < 0 ? Math.min(buf.length, at + 512) : end).toString('latin1');
+    const m = /^Linux version (\S+) .*?(#\d+ .*)$/.exec(line);
+    if (m) {
+      // The version string is everything from '#' on, minus the compiler details before it.
+      return `Linux (none) ${m[1]} ${m[2]} riscv64`;
+    }
+    at = buf.indexOf(key, at + 1);
+  }
+  return undefined;
+}
+
+/**
+ * Finds `Kernel panic - not syncing: <message>` in console text (chunks may
+ * split it anywhere) and reports the message: UML's PANIC notification.
+ */
+export class PanicWatch {
+  private static readonly MARK = 'Kernel panic - not syncing: ';
+  private tail = '';
+
+  constructor(private readonly onPanic: (message: string) => void) {}
+
+  feed(d: Uint8Array): void {
+    this.tail += Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('latin1');
+    for (;;) {
+      const at = this.tail.indexOf(PanicWatch.MARK);
+      if (at < 0) {
+        // Keep just enough to match a mark split across chunks.
+        if (this.tail.length > PanicWatch.MARK.length) this.tail = this.tail.slice(-PanicWatch.MARK.length);
+        return;
+      }
+      const start = at + PanicWatch.MARK.length;
+      const end = this.tail.slice(start).search(/[\r\n]/);
+      if (end < 0) {
+        this.tail = this.tail.slice(at, at + 4096); // wait for the end of the line
+        return;
+      }
+      this.onPanic(this.tail.slice(start, start + end));
+      this.tail = this.tail.slice(start + end);
+    }
+  }
+}
