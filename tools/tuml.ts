@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   elf: () => import('../src/baremetal/cli.js'),
   mkcow: () => import('../src/uml/tools/mkcow.js'),
   moo: () => import('../src/uml/tools/moo.js'),
+  mconsole: () => import('../src/mconsole/cli.js'),
 };
 
 async function help(): Promise<string> {
