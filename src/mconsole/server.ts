@@ -150,7 +150,10 @@ export class MconsoleServer {
     try {
       switch (cmd.name) {
         case 'version':
-          r = Promise.resolve(t.version()).then(OK);
+          {
+            const v = t.version();
+            r = typeof v === 'string' ? OK(v) : v.then(OK);
+          }
           break;
         case 'help':
           r = OK(HELP_TEXT);
@@ -211,7 +214,11 @@ export class MconsoleServer {
     } catch (e) {
       r = ERR(`internal error: ${(e as Error).message}`);
     }
-    Promise.resolve(r).then(
+    if (!(r instanceof Promise)) {
+      this.reply(from, r);
+      return;
+    }
+    r.then(
       (rep) => this.reply(from, rep),
       (e: unknown) => this.reply(from, ERR(e instanceof Error ? e.message : String(e))),
     );
