@@ -27,6 +27,7 @@ const MAX_LINE = 12 * 1024 * 1024;
 /** A request the guest has not answered after this much running time fails. */
 const TIMEOUT_MS = 20_000;
 const TICK_MS = 250;
+const MAX_PENDING = 32;
 
 interface Pending {
   resolve: (a: AgentAnswer) => void;
@@ -103,6 +104,8 @@ export class GuestAgent {
   /** Sends one command; resolves with the guest's answer. */
   request(command: string, arg: string | Uint8Array = ''): Promise<AgentAnswer> {
     if (!this.ready) return Promise.reject(new AgentError('the guest agent is not running (yet)'));
+    // A flood of requests must not queue unbounded work in the guest.
+    if (this.pending.size >= MAX_PENDING) return Promise.reject(new AgentError('the guest agent is busy'));
     const id = this.nextId++;
     const b64 = Buffer.from(typeof arg === 'string' ? Buffer.from(arg, 'latin1') : arg).toString('base64');
     this.queueOut(Buffer.from(`${id} ${command} ${b64 || '-'}\n`, 'latin1'));

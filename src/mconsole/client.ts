@@ -9,7 +9,7 @@ import { encodeRequest, decodeReplyPacket, MCONSOLE_MAX_DATA } from './protocol.
 export interface Target {
   /** The socket path (empty when no candidate could be stat'ed, as uml_mconsole leaves it). */
   socket: string;
-  /** The name shown in the prompt (uml_mconsole keeps at most 10 characters). */
+  /** The name shown in the prompt (uml_mconsole shows its first 11 characters). */
   name: string;
   /** From the instance's pid file, for `int`; undefined when unknown. */
   pid: number | undefined;
@@ -53,7 +53,7 @@ export function resolveTarget(name: string, warn: (line: string) => void, home =
       warn(`Warning: couldn't stat file: ${file} - ${errnoText((e as NodeJS.ErrnoException).code)}`);
       return undefined;
     }
-    return { socket: file, name: name.slice(0, 10), pid: pidFrom(`${dir}/${name}/pid`) };
+    return { socket: file, name: name.slice(0, 11), pid: pidFrom(`${dir}/${name}/pid`) };
   };
   let homeTried = false;
   if (home !== undefined) {

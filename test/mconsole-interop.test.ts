@@ -1,0 +1,136 @@
+// tuml's mconsole client against Debian's real UML kernel: for every command,
+// `tuml mconsole` prints exactly what the real uml_mconsole prints (text, stderr
+// and exit status), one-shot and interactive. Real UML runs an x86-64 guest: its
+// root is a small ext4 made from the host's static busybox.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = join(fileURLToPath(import.meta.url), '..', '..', '..');
+const tuml = join(root, 'dist', 'tools', 'tuml.js');
+const wrapper = join(root, '..', 'shared', 'tools', 'real-uml', 'real-uml');
+const umlBin = existsSync(wrapper) ? wrapper : '/usr/bin/linux';
+
+function isStatic(file: string): boolean {
+  if (!existsSync(file)) return false;
+  const b = readFileSync(file);
+  if (b.readUInt32BE(0) !== 0x7f454c46 || b[4] !== 2) return false;
+  const phoff = Number(b.readBigUInt64LE(32));
+  const phentsize = b.readUInt16LE(54);
+  const phnum = b.readUInt16LE(56);
+  for (let i = 0; i < phnum; i++) if (b.readUInt32LE(phoff + i * phentsize) === 3) return false; // PT_INTERP
+  return true;
+}
+const busybox = ['/bin/busybox', '/usr/bin/busybox'].find(isStatic);
+const missing = !existsSync('/usr/bin/linux')
+  ? 'user-mode-linux is not installed'
+  : !existsSync('/usr/bin/uml_mconsole')
+    ? 'uml-utilities is not installed'
+    : !busybox
+      ? 'no static busybox (busybox-static) for the real UML guest'
+      : false;
+
+const dir = mkdtempSync(join(tmpdir(), 'tuml-mc-interop-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Out {
+  out: string;
+  err: string;
+  code: number | null;
+}
+
+function exec(cmd: string, args: string[], input = '', timeoutMs = 20_000): Promise<Out> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: dir, env: { ...process.env, HOME: dir } });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString('latin1')));
+    const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    p.on('exit', (code) => {
+      clearTimeout(t);
+      resolve({ out, err, code });
+    });
+    p.stdin.on('error', () => {});
+    p.stdin.end(input);
+  });
+}
+
+test('tuml mconsole drives the real UML kernel and prints what uml_mconsole prints', { skip: missing, timeout: 180_000 }, async () => {
+  const rootDir = join(dir, 'root');
+  for (const d of ['bin', 'proc', 'sys', 'dev', 'tmp']) mkdirSync(join(rootDir, d), { recursive: true });
+  writeFileSync(join(rootDir, 'bin', 'busybox'), readFileSync(busybox as string));
+  chmodSync(join(rootDir, 'bin', 'busybox'), 0o755);
+  symlinkSync('busybox', join(rootDir, 'bin', 'sh'));
+  writeFileSync(join(rootDir, 'init'), '#!/bin/sh\n/bin/busybox mount -t proc proc /proc\nwhile :; do /bin/busybox sleep 1; done\n');
+  chmodSync(join(rootDir, 'init'), 0o755);
+  const img = join(dir, 'root.ext4');
+  const mk = await exec('mkfs.ext4', ['-q', '-d', rootDir, img, '16M']);
+  assert.equal(mk.code, 0, mk.err);
+
+  const uml = spawn(umlBin, [`ubd0=${img}`, 'root=/dev/ubda', 'rw', 'init=/init', 'mem=64M', 'con=null', 'con0=null',
+    'umid=real', `uml_dir=${dir}/.uml`], { stdio: 'ignore', detached: true, env: { ...process.env, HOME: dir } });
+  const umlExit = new Promise<number | null>((r) => uml.on('exit', (c) => r(c)));
+  const killer = setTimeout(() => {
+    try {
+      process.kill(-uml.pid!, 'SIGKILL');
+    } catch {}
+  }, 150_000);
+  const um = (...a: string[]) => exec('uml_mconsole', ['real', ...a]);
+  const tm = (...a: string[]) => exec(process.execPath, [tuml, 'mconsole', 'real', ...a]);
+  try {
+    const end = Date.now() + 60_000;
+    while ((await um('proc', 'cmdline')).code !== 0) {
+      assert.ok(Date.now() < end, 'real UML did not come up');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    // Commands whose answer does not change from one call to the next.
+    const same = [
+      ['version'], ['help'], ['proc', 'cmdline'], ['proc', 'no-such-file'], ['config', 'ubd0'], ['config', 'ubd99'],
+      ['config', 'con0'], ['config', 'con16'], ['config', 'con=xterm'], ['config', 'bogus'], ['remove', 'ubd5'],
+      ['remove', 'bogus'], ['stack'], ['stack', '0'], ['sysrq', 'h'], ['log', 'hello from the mconsole test'], ['go'],
+      ['nonsense'], ['versionXYZ'], ['mconsole-version'],
+    ];
+    for (const c of same) assert.deepEqual(await tm(...c), await um(...c), c.join(' '));
+    // Live values: the same shape.
+    for (const c of [['proc', 'uptime'], ['sysrq', 'm']]) {
+      const a = await um(...c);
+      const b = await tm(...c);
+      assert.equal(b.code, a.code, c.join(' '));
+      assert.equal(b.out.split('\n')[0], a.out.split('\n')[0], c.join(' '));
+    }
+    // stop / go from either client, in either order.
+    assert.deepEqual(await tm('stop'), { out: 'OK stopped\n', err: '', code: 0 });
+    assert.deepEqual(await um('stop'), await tm('stop'));
+    assert.deepEqual(await tm('version'), await um('version'));
+    assert.deepEqual(await tm('go'), { out: 'OK \n', err: '', code: 0 });
+    // Interactive, local commands included.
+    const session = 'version\nmconsole-version\nconfig con0\nlog a b c\nswitch real\nswitch nosuch\nhelp\nquit\nversion\n';
+    assert.deepEqual(await exec(process.execPath, [tuml, 'mconsole', 'real'], session), await exec('uml_mconsole', ['real'], session));
+    // cad (no init took Ctrl-Alt-Del over: the kernel restarts) and reboot: the reply, then a new boot.
+    for (const c of ['cad', 'reboot']) {
+      assert.deepEqual(await tm(c), { out: 'OK \n', err: '', code: 0 }, c);
+      await new Promise((r) => setTimeout(r, 500));
+      const end2 = Date.now() + 60_000;
+      while ((await um('proc', 'cmdline')).code !== 0) {
+        assert.ok(Date.now() < end2, `real UML did not come back after ${c}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    // halt: the reply, then real UML exits and removes its directory.
+    assert.deepEqual(await tm('halt'), { out: 'OK \n', err: '', code: 0 });
+    assert.equal(await umlExit, 0);
+    assert.equal(existsSync(join(dir, '.uml', 'real')), false);
+    assert.deepEqual(await tm('version'), await um('version'));
+  } finally {
+    clearTimeout(killer);
+    try {
+      process.kill(-uml.pid!, 'SIGKILL');
+    } catch {}
+  }
+});
