@@ -38,6 +38,7 @@ export function bootDevices(config: MachineConfig, hotplug?: Partial<Record<'ubd
   const ubd: McDeviceClass = {
     name: 'ubd',
     query(unit) {
+      if (hotplug?.ubd) return hotplug.ubd.query(unit);
       const n = ubdUnit(unit);
       if (n < 0 || n >= UBD_UNITS) return ERR('ubd_get_config : device number out of range');
       const d = config.ubd.find((x) => x.unit === n);
@@ -70,7 +71,7 @@ export function bootDevices(config: MachineConfig, hotplug?: Partial<Record<'ubd
       if (n === undefined) return ERR("Couldn't parse device number");
       if (n >= LINES[name]) return ERR('device number out of range');
       // Only con0 has a channel at this stage (it carries every guest console).
-      if (name === 'con' && n === 0) return OK(formatLineConfig(config.con0));
+      if (name === 'con' && n === 0) return OK(lineString(formatLineConfig(config.con0)));
       return OK('none');
     },
     config(spec) {
@@ -99,4 +100,10 @@ export interface HotPlug {
   query(unit: string): McReply;
   config(spec: string): McReply | Promise<McReply>;
   remove(unit: string): McReply | Promise<McReply>;
+}
+
+/** UML names a channel used both ways once (`null`, `pts:/dev/pts/3`), a split pair as `in,out`. */
+function lineString(s: string): string {
+  const [a, b] = s.split(',');
+  return b !== undefined && a === b ? a : s;
 }
