@@ -77,6 +77,8 @@ export class McInstance implements McTarget {
       this.dir.remove();
       throw e;
     }
+    // Any orderly end of the process removes the directory, even without dispose().
+    process.once('exit', this.onExit);
     this.banner = o.kernelImage ? kernelBanner(o.kernelImage) : undefined;
     const agentPort = o.addPort(AGENT_PORT, { write: (d) => this.agent.input(d) });
     this.agent = new GuestAgent(agentPort);
@@ -115,9 +117,12 @@ export class McInstance implements McTarget {
     this.notifier?.send(NotifyType.Panic, Buffer.from(message + '\0', 'latin1'));
   }
 
+  private readonly onExit = () => this.dir.remove();
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    process.off('exit', this.onExit);
     if (this.logTimer) clearTimeout(this.logTimer);
     this.agent.dispose();
     this.server.close();
