@@ -58,7 +58,7 @@ async function start(kernel: Uint8Array, extra: Partial<MachineOptions> = {}) {
     scheduler: new NodeScheduler(),
     random: (b) => b.fill(7),
     sbiConsole: { write: (d) => sbiOut.push(...d), read: () => 0 },
-    uart: { write: (d) => out.push(...d) },
+    uart: { write: (d) => void out.push(...d) },
     rtc: true,
     syscon: true,
     ...extra,

@@ -9,7 +9,7 @@ const RBR = 0, THR = 0, IER = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5, MS
 function setup() {
   const out: number[] = [];
   const irq = { level: false, set(l: boolean) { this.level = l; } };
-  const u = new Uart16550({ write: (d) => out.push(...d) }, irq);
+  const u = new Uart16550({ write: (d) => void out.push(...d) }, irq);
   const r = (o: number) => u.read(o, 1);
   const w = (o: number, v: number) => u.write(o, v, 1);
   return { u, out, irq, r, w };
@@ -126,4 +126,29 @@ test('host input beyond the buffer is refused, and onRxReady says when to retry'
   r(RBR);
   assert.equal(ready, 1);
   assert.equal(u.receive(big), 1);
+});
+
+test('a congested host holds THR (no THRE, no THRI) until resumeOutput; carrier changes raise MSI', () => {
+  const out: number[] = [];
+  let full = true;
+  const irq = { level: false, set(l: boolean) { this.level = l; } };
+  const u = new Uart16550({ write: (d) => (out.push(...d), !full) }, irq);
+  u.write(IER, 0x02, 1);
+  u.read(IIR, 1); // THRI taken
+  u.write(THR, 0x41, 1);
+  assert.deepEqual(out, [0x41], 'the byte itself is not lost');
+  assert.equal(u.read(LSR, 1) & 0x60, 0, 'THR not empty while held');
+  assert.equal(irq.level, false);
+  full = false;
+  u.resumeOutput();
+  assert.equal(u.read(LSR, 1) & 0x60, 0x60);
+  assert.equal(irq.level, true, 'THRI once the host takes output again');
+  u.write(IER, 0x08, 1); // MSI only
+  u.setCarrier(false);
+  assert.equal(u.read(IIR, 1) & 0x0f, 0x00, 'modem status interrupt');
+  const msr = u.read(MSR, 1);
+  assert.equal(msr & 0x80, 0, 'DCD down');
+  assert.equal(msr & 0x08, 0x08, 'DDCD');
+  u.setCarrier(true);
+  assert.equal(u.read(MSR, 1) & 0x88, 0x88);
 });

@@ -18,7 +18,7 @@ import { Sbi, SbiAction, type SbiConsole } from './sbi.js';
 import { Syscon } from './syscon.js';
 import { Uart16550, type UartBackend } from './uart16550.js';
 import {
-  PLIC_NDEV, RAM_BASE, RTC_IRQ, TIMEBASE_FREQ, UART0_IRQ, VIRT_PLIC, VIRT_RTC, VIRT_SYSCON, VIRT_UART0,
+  PLIC_NDEV, RAM_BASE, RTC_IRQ, TIMEBASE_FREQ, VIRT_PLIC, VIRT_RTC, VIRT_SYSCON, VIRT_UART0, VIRT_UARTS, uartBase, uartIrq,
   VIRT_VIRTIO, buildVirtFdt, virtioBase, virtioIrq,
 } from './virt.js';
 
@@ -66,6 +66,8 @@ export interface MachineOptions {
   sbiConsole: SbiConsole;
   /** ns16550a at 0x1000_0000, when given. */
   uart?: UartBackend;
+  /** More ns16550a UARTs: entry i (when given) is UART i at 0x1000_0000 + 0x100 * i; [0] replaces `uart`. */
+  uarts?: (UartBackend | undefined)[];
   /** goldfish RTC with the host's wall clock. */
   rtc?: boolean;
   /** sifive,test1 syscon poweroff/reboot. */
@@ -139,6 +141,8 @@ export function layoutBoot(ramSize: number, kernel: Uint8Array, initrdSize: numb
 export class Machine {
   readonly plic: Plic;
   readonly uart: Uart16550 | undefined;
+  /** UART i, or undefined where the board has none. */
+  readonly uarts: (Uart16550 | undefined)[];
   readonly rtc: GoldfishRtc | undefined;
   readonly virtio: readonly VirtioDevice[];
   /** The current hart; replaced on reboot. */
@@ -167,7 +171,11 @@ export class Machine {
       (level) => this.setHartIrq(MIP_MEIP, level), // context 0: M mode
       (level) => this.setHartIrq(MIP_SEIP, level), // context 1: S mode
     ]);
-    this.uart = opts.uart ? new Uart16550(opts.uart, this.plic.line(UART0_IRQ)) : undefined;
+    const backends = opts.uarts ? [...opts.uarts] : [];
+    if (opts.uart && !backends[0]) backends[0] = opts.uart;
+    if (backends.length > VIRT_UARTS) throw new BootError(`at most ${VIRT_UARTS} UARTs`);
+    this.uarts = backends.map((b, i) => (b ? new Uart16550(b, this.plic.line(uartIrq(i))) : undefined));
+    this.uart = this.uarts[0];
     this.rtc = opts.rtc ? new GoldfishRtc(() => opts.clock.wallNs(), this.plic.line(RTC_IRQ)) : undefined;
     this.syscon = opts.syscon ? new Syscon(power) : undefined;
     this.virtio = opts.virtio ?? [];
@@ -204,14 +212,14 @@ export class Machine {
     const handler: MmioHandler = bus;
     this.hart = undefined as unknown as Hart; // no interrupts into a hart being replaced
     this.plic.reset();
-    this.uart?.reset();
+    for (const u of this.uarts) u?.reset();
     const hart = await Hart.create(o.core, o.ramSize, handler);
     bus.onUnmapped = (addr, write) => {
       this.warn(`guest ${write ? 'write to' : 'read from'} unmapped address 0x${addr.toString(16)}`);
       hart.mmioFault();
     };
     bus.map(VIRT_PLIC.base, VIRT_PLIC.size, this.plic, 'plic');
-    if (this.uart) bus.map(VIRT_UART0.base, VIRT_UART0.size, this.uart, 'uart0');
+    this.uarts.forEach((u, i) => u && bus.map(uartBase(i), VIRT_UART0.size, u, `uart${i}`));
     if (this.rtc) bus.map(VIRT_RTC.base, VIRT_RTC.size, this.rtc, 'rtc');
     if (this.syscon) bus.map(VIRT_SYSCON.base, VIRT_SYSCON.size, this.syscon, 'syscon');
     for (const t of this.transports) t.reset();
@@ -228,7 +236,7 @@ export class Machine {
     const dt = (initrd?: { start: number; end: number }) =>
       buildVirtFdt({
         ramSize: o.ramSize, bootargs: o.cmdline, rngSeed: seed, initrd,
-        uart: !!this.uart, rtc: !!this.rtc, syscon: !!this.syscon,
+        uart: !!this.uart, uarts: this.uarts.flatMap((u, i) => (u ? [i] : [])), rtc: !!this.rtc, syscon: !!this.syscon,
         virtioSlots: this.virtio.map((_, i) => i),
       });
     // The DTB's size does not depend on the initrd addresses: size it first, then fill them in.

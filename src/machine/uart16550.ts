@@ -6,9 +6,13 @@
 
 import type { IrqLine, MmioDevice } from './bus.js';
 
-/** Where transmitted bytes go. `data` is only valid during the call. */
+/**
+ * Where transmitted bytes go. `data` is only valid during the call. Returning
+ * false says the host side is congested: the byte was taken, but THR stays
+ * "full" (no THRE, no THRI) until resumeOutput(), so the guest driver waits.
+ */
 export interface UartBackend {
-  write(data: Uint8Array): void;
+  write(data: Uint8Array): void | boolean;
 }
 
 // Register offsets
@@ -80,6 +84,7 @@ export class Uart16550 implements MmioDevice {
   private rxCount = 0;
   private readonly one = new Uint8Array(1);
   private irqLevel = false;
+  private txHeld = false;
 
   constructor(
     private readonly backend: UartBackend,
@@ -107,6 +112,25 @@ export class Uart16550 implements MmioDevice {
     return n;
   }
 
+  /** The host side takes output again: THR empties (THRI if enabled). */
+  resumeOutput(): void {
+    if (!this.txHeld) return;
+    this.txHeld = false;
+    this.thrIpending = (this.ier & UART_IER_THRI) !== 0;
+    this.update();
+  }
+
+  /**
+   * Carrier detect (DCD) as the host side comes and goes: a line without
+   * CLOCAL is hung up when it drops.
+   */
+  setCarrier(on: boolean): void {
+    const had = (this.msr & UART_MSR_DCD) !== 0;
+    if (had === on) return;
+    this.msr = (on ? this.msr | UART_MSR_DCD : this.msr & ~UART_MSR_DCD) | 0x08; // DDCD
+    this.update();
+  }
+
   /** Sends a break (e.g. for magic SysRq). */
   sendBreak(): void {
     this.rxPush(0);
@@ -118,6 +142,7 @@ export class Uart16550 implements MmioDevice {
   reset(): void {
     this.ier = this.lcr = this.fcr = this.lsrErrors = this.scr = this.dlm = 0;
     this.mcr = UART_MCR_OUT2;
+    this.txHeld = false;
     this.msr = UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS;
     this.dll = 0x0c;
     this.thrIpending = false;
@@ -192,10 +217,10 @@ export class Uart16550 implements MmioDevice {
           else this.lsrErrors |= UART_LSR_OE;
         } else {
           this.one[0] = v;
-          this.backend.write(this.one);
+          if (this.backend.write(this.one) === false) this.txHeld = true;
         }
-        // The byte left at once: THR is empty again.
-        this.thrIpending = (this.ier & UART_IER_THRI) !== 0;
+        // The byte left at once: THR is empty again (unless the host holds it).
+        this.thrIpending = !this.txHeld && (this.ier & UART_IER_THRI) !== 0;
         break;
       case UART_IER: {
         if (dlab) {
@@ -206,7 +231,7 @@ export class Uart16550 implements MmioDevice {
         this.ier = v & 0x0f;
         // Enabling THRI with THR empty raises the interrupt again (QEMU and
         // Bochs do the same; Linux's THRE test relies on it).
-        if (changed & UART_IER_THRI) this.thrIpending = (this.ier & UART_IER_THRI) !== 0;
+        if (changed & UART_IER_THRI) this.thrIpending = !this.txHeld && (this.ier & UART_IER_THRI) !== 0;
         this.update();
         if (changed & this.ier & UART_IER_RDI) this.onRxReady();
         return;
@@ -250,7 +275,7 @@ export class Uart16550 implements MmioDevice {
   }
 
   private lsr(): number {
-    return (this.rxCount > 0 ? UART_LSR_DR : 0) | this.lsrErrors | UART_LSR_THRE | UART_LSR_TEMT;
+    return (this.rxCount > 0 ? UART_LSR_DR : 0) | this.lsrErrors | (this.txHeld ? 0 : UART_LSR_THRE | UART_LSR_TEMT);
   }
 
   private msrValue(): number {

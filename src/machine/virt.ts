@@ -12,11 +12,16 @@ export const VIRT_RTC = { base: 0x0010_1000, size: 0x1000 } as const;
 export const VIRT_CLINT = { base: 0x0200_0000, size: 0x1_0000 } as const; // inside the CPU core
 export const VIRT_PLIC = { base: 0x0c00_0000, size: 0x60_0000 } as const;
 export const VIRT_UART0 = { base: 0x1000_0000, size: 0x100 } as const;
+/** UART i (UML's ssl<i>) at 0x1000_0000 + 0x100 * i, below the virtio slots. */
+export const VIRT_UARTS = 16;
+export const uartBase = (i: number): number => VIRT_UART0.base + i * VIRT_UART0.size;
 export const VIRT_VIRTIO = { base: 0x1000_1000, size: 0x1000, count: 8 } as const;
 
 /** PLIC interrupt sources. */
 export const UART0_IRQ = 10;
 export const RTC_IRQ = 11;
+/** UART 0 has QEMU's IRQ 10; the others take 12, 13, … (after the RTC). */
+export const uartIrq = (i: number): number => (i === 0 ? UART0_IRQ : RTC_IRQ + i);
 /** virtio-mmio slot i uses IRQ 1 + i. */
 export const virtioIrq = (slot: number): number => 1 + slot;
 export const virtioBase = (slot: number): number => VIRT_VIRTIO.base + slot * VIRT_VIRTIO.size;
@@ -43,6 +48,8 @@ export interface VirtFdtConfig {
   rngSeed: Uint8Array;
   initrd?: { start: number; end: number };
   uart: boolean;
+  /** UARTs present besides (or instead of) uart 0, by index 0..15; `uart` stands for [0]. */
+  uarts?: number[];
   rtc: boolean;
   syscon: boolean;
   /** virtio-mmio slots that have a device, in 0..7. */
@@ -58,7 +65,11 @@ export function buildVirtFdt(cfg: VirtFdtConfig): Uint8Array {
   const cpu0 = f.allocPhandle();
   const plic = f.allocPhandle();
   const test = f.allocPhandle();
-  const uartPath = `/soc/serial@${hex(VIRT_UART0.base)}`;
+  const uarts = [...new Set([...(cfg.uart ? [0] : []), ...(cfg.uarts ?? [])])].sort((a, b) => a - b);
+  for (const i of uarts) {
+    if (!Number.isInteger(i) || i < 0 || i >= VIRT_UARTS) throw new RangeError(`virt: no UART ${i}`);
+  }
+  const uartPath = (i: number) => `/soc/serial@${hex(uartBase(i))}`;
 
   f.beginNode('');
   f.propU32('#address-cells', 2).propU32('#size-cells', 2);
@@ -67,7 +78,7 @@ export function buildVirtFdt(cfg: VirtFdtConfig): Uint8Array {
 
   f.beginNode('chosen');
   f.propString('bootargs', cfg.bootargs);
-  if (cfg.uart) f.propString('stdout-path', uartPath);
+  if (uarts.length) f.propString('stdout-path', uartPath(uarts[0]));
   if (cfg.rngSeed.length > 0) f.prop('rng-seed', cfg.rngSeed);
   if (cfg.initrd) {
     f.propU64('linux,initrd-start', cfg.initrd.start);
@@ -75,9 +86,10 @@ export function buildVirtFdt(cfg: VirtFdtConfig): Uint8Array {
   }
   f.endNode();
 
-  if (cfg.uart) {
+  // serialN aliases fix the ttySN numbering: UART i is ttySi even when lower ones are absent.
+  if (uarts.length) {
     f.beginNode('aliases');
-    f.propString('serial0', uartPath);
+    for (const i of uarts) f.propString(`serial${i}`, uartPath(i));
     f.endNode();
   }
 
@@ -148,11 +160,11 @@ export function buildVirtFdt(cfg: VirtFdtConfig): Uint8Array {
     f.endNode();
   }
 
-  if (cfg.uart) {
-    f.beginNode(`serial@${hex(VIRT_UART0.base)}`);
-    f.propU32('interrupts', UART0_IRQ).propU32('interrupt-parent', plic);
+  for (const i of uarts) {
+    f.beginNode(`serial@${hex(uartBase(i))}`);
+    f.propU32('interrupts', uartIrq(i)).propU32('interrupt-parent', plic);
     f.propU32('clock-frequency', UART_CLOCK);
-    f.propU64('reg', VIRT_UART0.base, VIRT_UART0.size);
+    f.propU64('reg', uartBase(i), VIRT_UART0.size);
     f.propString('compatible', 'ns16550a');
     f.endNode();
   }
