@@ -42,11 +42,19 @@ mkdir -p "$WORK" "$OUT"
 # ---------------------------------------------------------------- kernel
 KSRC_TAR=/usr/src/linux-source-6.1.tar.xz
 KSRC=$WORK/linux-source-6.1
-KSRC_STAMP="linux-source-6.1 $(pkgver linux-source-6.1)"
+# Our few patches (images/kernel/patches, applied in name order) are part of the stamp:
+# a tree extracted or patched differently is extracted again.
+PATCHES=("$HERE"/kernel/patches/*.patch)
+[[ -e ${PATCHES[0]} ]] || PATCHES=()
+KSRC_STAMP="linux-source-6.1 $(pkgver linux-source-6.1)${PATCHES:+ patches $(cat "${PATCHES[@]}" | sha256sum | cut -c1-16)}"
 if [[ ! -f $KSRC/Makefile || "$(cat "$KSRC/.tuml-source" 2>/dev/null)" != "$KSRC_STAMP" ]]; then
   log "extracting $KSRC_STAMP"
   rm -rf "$KSRC"
   tar -C "$WORK" -xf "$KSRC_TAR"
+  for p in "${PATCHES[@]}"; do
+    log "applying kernel/patches/${p##*/}"
+    patch -d "$KSRC" -p1 -s --no-backup-if-mismatch < "$p"
+  done
   echo "$KSRC_STAMP" > "$KSRC/.tuml-source"
 fi
 
@@ -107,6 +115,8 @@ e2fsck -fn "$OUT/rootfs.ext4" >/dev/null 2>&1 || die "rootfs.ext4 fails e2fsck"
 log "PROVENANCE.md"
 HOST_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-$ID}")
 size() { stat -c %s "$1"; }
+PATCH_LIST=
+for p in "${PATCHES[@]}"; do PATCH_LIST+="\`${p##*/}\` (sha256 \`$(sha "$p")\`) "; done
 {
   cat <<EOF
 # Default tuml guest: provenance
@@ -140,14 +150,18 @@ EOF
 ## Kernel
 - Release: \`$KRELEASE\`, \`Image\` for RV64GC (Sv39, one hart), all drivers built in, no modules.
 - Build stamp: user/host \`tuml\`, \`#1\`, timestamp \`$KBUILD_BUILD_TIMESTAMP\`.
-- Boots on QEMU's \`virt\` board: 8250 UART (\`console=ttyS0\`), SBI console (\`console=hvc0\`),
-  virtio-mmio blk/net/9p/console/rng, PLIC, goldfish RTC, syscon poweroff.
+- Boots on QEMU's \`virt\` board: 8250 UARTs (\`console=ttyS0\`; up to 16), virtio console ports
+  (\`console=hvc0\`; 16 hvc ttys with \`kernel/patches/0001-hvc-16-tty-devices.patch\`; no VT
+  layer, no SBI hvc, SBI earlycon), virtio-mmio blk/net/9p/rng, PLIC, goldfish RTC, syscon poweroff.
+- Kernel patches (\`images/kernel/patches\`, applied in order): $PATCH_LIST
 
 ## Root tree (initramfs and ext4 are the same tree)
 - \`/bin/busybox\` ($BB_VER) and ${#APPLETS[@]} applet symlinks (all but \`init\`, \`linuxrc\`);
   \`/sbin\`, \`/usr/bin\`, \`/usr/sbin\` link to \`/bin\`.
 - \`/sbin/init\` (and \`/init\` → it) is \`images/rootfs/init\`: mounts proc, sysfs, devtmpfs,
-  devpts, tmpfs /tmp and /run; hostname \`tuml\`; runs \`/etc/rc.local\` if present; then the
+  devpts, tmpfs /tmp and /run; hostname \`tuml\`; links /dev/tty0-15 to hvc0-15; runs
+  \`/etc/rc.local\` if present; starts a respawning \`getty\` on each line named in
+  \`tuml.getty=\` (root logs in without a password); then the
   console shell becomes PID 1 (\`exec setsid cttyhack sh -l\`, prompt \`tuml:/# \`). Its traps
   (\`/etc/profile\`) make \`poweroff\`/\`halt\`/\`reboot\` act at once and power off on \`exit\`.
 - \`/etc/{passwd,group,hostname,profile}\` from \`images/rootfs/etc\`; \`/dev/console\`, \`/dev/null\`.
@@ -160,6 +174,7 @@ EOF
 export SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH KBUILD_BUILD_TIMESTAMP='$KBUILD_BUILD_TIMESTAMP'
 export KBUILD_BUILD_USER=tuml KBUILD_BUILD_HOST=tuml KBUILD_BUILD_VERSION=1 E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH
 tar -C images/work -xf /usr/src/linux-source-6.1.tar.xz
+for p in images/kernel/patches/*.patch; do patch -d images/work/linux-source-6.1 -p1 < $p; done
 make ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- tinyconfig
 ARCH=riscv scripts/kconfig/merge_config.sh -m .config images/kernel/tuml.config
 make ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- olddefconfig   # then: every requested option checked

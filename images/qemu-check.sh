@@ -4,7 +4,7 @@
 # expect QEMU to exit. Prints a Markdown table of results and wall-clock timings (TCG).
 #
 #   images/qemu-check.sh           the default image (images/default): initramfs on the 8250
-#                                  UART, initramfs on the SBI console (hvc0), initramfs with
+#                                  UART, initramfs on a virtio console (hvc0), initramfs with
 #                                  virtio blk/9p/net/rng devices, ext4 root on virtio-blk
 #   images/qemu-check.sh stock     the stock Debian kernel (images/work/stock, made by
 #                                  images/stock-debian.sh) with the same devices
@@ -101,7 +101,9 @@ K=(-kernel "$IMG/Image" -initrd "$IMG/initramfs.cpio.gz")
 if [[ $MODE == default ]]; then
   CMDS=('uname -a'); EXPECT=("$UNAME")
   boot initramfs-ttyS0 "${K[@]}" -append "console=ttyS0" || fail=1; echo "$RESULT"
-  boot initramfs-hvc0 "${K[@]}" -append "console=hvc0" || fail=1; echo "$RESULT"
+  # hvc0: the first port of a virtio console (tuml's con0), as QEMU's virtconsole on stdio.
+  boot initramfs-hvc0 "${K[@]}" -serial none -monitor none -chardev stdio,id=c0 \
+    -device virtio-serial-device -device virtconsole,chardev=c0 -append "console=hvc0" || fail=1; echo "$RESULT"
   CMDS=('uname -a' 'grep -q "^/dev/root / ext4 rw" /proc/mounts && echo ok""-rootrw')
   EXPECT=("$UNAME" '^ok-rootrw')
   boot ext4-root-virtio-blk -kernel "$IMG/Image" \

@@ -22,7 +22,11 @@ test('defaults: 64M, con0 on stdin/stdout, a console= for the guest', () => {
   assert.equal(c.memBytes, DEFAULT_MEM);
   assert.equal(c.noreboot, false);
   assert.deepEqual(c.con0, { input: { type: 'fd', fd: 0 }, output: { type: 'fd', fd: 1 } });
-  assert.equal(c.cmdline, 'console=ttyS0');
+  assert.equal(c.cmdline, 'console=hvc0 tuml.getty=0.0 earlycon=sbi');
+  // UML's defaults: con1-15 xterm, every serial line a pty; none of them asked for a login.
+  assert.deepEqual(c.con.slice(1).map((l) => l !== 'none' && l.input.type), new Array(15).fill('xterm'));
+  assert.deepEqual(c.ssl.map((l) => l !== 'none' && l.input.type), new Array(16).fill('pty'));
+  assert.deepEqual(c.kernelConsole, { kind: 'con', index: 0 });
 });
 
 test('mem= with suffixes and C literals', () => {
@@ -52,7 +56,7 @@ test('host-side switches are consumed; everything else joins the kernel command 
   assert.equal(c.init, '/bin/sh');
   assert.equal(c.umid, 'box');
   assert.equal(c.noreboot, true);
-  assert.equal(c.cmdline, 'root=/dev/vda rw init=/bin/sh quiet console=hvc0 --weird');
+  assert.equal(c.cmdline, 'root=/dev/vda rw init=/bin/sh quiet console=hvc0 --weird tuml.getty=1.0 earlycon=sbi');
   assert.deepEqual(c.ubd.map((d) => [d.unit, d.file]), [[0, 'disk.img']]);
 });
 
@@ -87,12 +91,16 @@ test("ubd: UML's unit, flag and field syntax, and its parse-time messages", () =
   assert.deepEqual([cow.file, cow.backing], ['cow', 'back']);
 });
 
-test("UML's console=tty0 means con0, which is the guest's ttyS0 here", () => {
-  assert.equal(run('console=tty0').cmdline, 'console=ttyS0');
+test("UML's console=ttyN means conN, the guest's hvcN; console=ttySN is sslN", () => {
+  assert.equal(run('console=tty0').cmdline, 'console=hvc0 tuml.getty=0.0 earlycon=sbi');
+  assert.deepEqual(run('console=tty5').kernelConsole, { kind: 'con', index: 5 });
+  assert.ok(run('console=tty5').cmdline.startsWith('console=hvc5 '));
+  assert.deepEqual(run('console=ttyS3').kernelConsole, { kind: 'ssl', index: 3 });
+  assert.deepEqual(run('console=tty1', 'console=ttyS0').kernelConsole, { kind: 'ssl', index: 0 }, 'the last one wins');
 });
 
 test('arguments starting with a space are skipped, as UML does', () => {
-  assert.equal(run(' ignored', 'a').cmdline, 'a console=ttyS0');
+  assert.equal(run(' ignored', 'a').cmdline, 'a console=hvc0 tuml.getty=0.0 earlycon=sbi');
 });
 
 test('--help and --version anywhere', () => {
@@ -113,19 +121,39 @@ test('umid: length limit, repeated, slash', () => {
   assert.match(error('umid=a/b'), /cannot contain/);
 });
 
-test('con= and con0= channels', () => {
+test('con=, conN=, ssl=, sslN=: precedence, split pairs, every channel type, errors', () => {
   assert.deepEqual(run('con=null').con0, { input: { type: 'null' }, output: { type: 'null' } });
   assert.deepEqual(run('con=null', 'con0=fd:0,fd:2').con0, { input: { type: 'fd', fd: 0 }, output: { type: 'fd', fd: 2 } });
   assert.deepEqual(run('con0=fd:0,fd:1', 'con=null').con0.valueOf(), { input: { type: 'fd', fd: 0 }, output: { type: 'fd', fd: 1 } },
     'conN= beats con=, whatever the order');
+  assert.deepEqual(run('con3=pts', 'con3=null').con[3], { input: { type: 'null' }, output: { type: 'null' } }, 'a repeated key overrides');
   assert.equal(run('con0=none').con0, 'none');
-  assert.equal(run('con1=fd:0,fd:1').warnings.length, 1);
-  assert.match(error('con0=pty'), /^tuml: con0=pty: channel type "pty" is not supported yet$/);
-  assert.match(error('con0=fd:7'), /only fd:0, fd:1 and fd:2/);
-  assert.match(error('con0=bogus'), /no such channel type/);
+  const c = run('con=null', 'con1=pts', 'con2=port:9000', 'ssl=null', 'ssl1=tty:/dev/tty8', 'ssl2=xterm', 'ssl3=port:0.0.0.0:23',
+    'ssl4=fd:0,null', 'ssl5=nullx', 'con4=port:[::1]:9001', 'ssl015=pty');
+  assert.deepEqual(c.con[1], { input: { type: 'pts' }, output: { type: 'pts' } });
+  assert.deepEqual(c.con[2], { input: { type: 'port', port: 9000, host: '127.0.0.1' }, output: { type: 'port', port: 9000, host: '127.0.0.1' } });
+  assert.deepEqual(c.ssl[1], { input: { type: 'tty', device: '/dev/tty8' }, output: { type: 'tty', device: '/dev/tty8' } });
+  assert.equal(c.ssl[2] !== 'none' && c.ssl[2].input.type, 'xterm');
+  assert.equal(c.ssl[3] !== 'none' && c.ssl[3].input.type === 'port' && c.ssl[3].input.host, '0.0.0.0');
+  assert.deepEqual(c.ssl[4], { input: { type: 'fd', fd: 0 }, output: { type: 'null' } });
+  assert.deepEqual(c.ssl[5], { input: { type: 'null' }, output: { type: 'null' } }, 'trailing text after null is ignored');
+  assert.equal(c.con[4] !== 'none' && c.con[4].input.type === 'port' && c.con[4].input.host, '::1');
+  assert.equal(c.ssl[13] !== 'none' && c.ssl[13].input.type, 'pty', 'ssl015 is octal 13');
+  // Logins run on the lines the command line gave a channel other than null.
+  assert.match(c.cmdline, / tuml\.getty=16\.200e earlycon=sbi$/);
+  assert.match(error('con0=bogus'), /^tuml: con0=bogus: no such channel type "bogus"/);
+  assert.match(error('con0=fd'), /channel type 'fd' must specify a file descriptor/);
+  assert.match(error('con0=fd:x'), /couldn't parse file descriptor 'x'/);
+  assert.match(error('ssl1=tty'), /channel type 'tty' must specify a device/);
+  assert.match(error('con1=port:70000'), /bad port number/);
+  assert.match(error('con1=port:example.com:23'), /is not an IP address/);
   assert.match(error('con16=null'), /Device number out of range/);
+  assert.match(error('ssl16=null'), /Device number out of range/);
   assert.match(error('conx=null'), /Couldn't parse device number/);
-  assert.equal(run('console=ttyS0').cmdline, 'console=ttyS0', 'console= is not a con switch');
+  assert.equal(run('console=ttyS0').cmdline, 'console=ttyS0 tuml.getty=0.0', 'console= is not a con switch');
+  assert.equal(run('ssl-non-raw').sslNonRaw, true);
+  assert.deepEqual(run('xterm=gnome-terminal,-t,-x').xterm, { emulator: 'gnome-terminal', titleSwitch: '-t', execSwitch: '-x' });
+  assert.deepEqual(run('xterm=,,').xterm, { emulator: 'xterm', titleSwitch: '-T', execSwitch: '-e' });
 });
 
 test('the riscv kernel command line limit is enforced', () => {
@@ -140,8 +168,12 @@ test('-- COMMAND: the rest is the guest command, shell-quoted and base64-encoded
   assert.ok(param, c.cmdline);
   const decoded = Buffer.from(param.slice('tuml.exec='.length), 'base64').toString();
   assert.equal(decoded, `'sh' '-c' 'echo '\\''it'\\'''\\''s'\\'' $1' 'x y' '--help'`);
-  // Kernel messages go to hvc0 unless the user chose a console.
+  // Kernel messages go to hvc0 (con0, null in exec mode) unless the user chose a console;
+  // the command's line is ssl0 on stdin/stdout.
   assert.ok(c.cmdline.includes('console=hvc0'));
+  assert.deepEqual(c.con0, { input: { type: 'null' }, output: { type: 'null' } });
+  assert.deepEqual(c.ssl[0], { input: { type: 'fd', fd: 0 }, output: { type: 'fd', fd: 1 } });
+  assert.deepEqual(run('con0=fd:2', '--', 'true').con0, { input: { type: 'fd', fd: 2 }, output: { type: 'fd', fd: 2 } });
   assert.ok(!run('console=ttyS0', '--', 'true').cmdline.includes('console=hvc0'));
   assert.equal(run('quiet').exec, undefined);
 });

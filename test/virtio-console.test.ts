@@ -202,7 +202,7 @@ test('multiport: a port added after the driver is up is hot-plugged; a full devi
   assert.throws(() => con.addPort('a/b', { write: () => {} }), /bad port name/);
 });
 
-test('multiport: console resize goes out as rows, cols; hostile control messages are ignored', () => {
+test('multiport: console resize goes out as cols, rows; hostile control messages are ignored', () => {
   const { con, post, received, send } = multiSetup(2, 0);
   post(16);
   send(0, VIRTIO_CONSOLE_DEVICE_READY, 1);
@@ -212,7 +212,7 @@ test('multiport: console resize goes out as rows, cols; hostile control messages
   con.console(1).resize(40, 132);
   const [m] = received();
   assert.deepEqual([m.id, m.event], [1, VIRTIO_CONSOLE_RESIZE]);
-  assert.deepEqual([m.data[0] | (m.data[1] << 8), m.data[2] | (m.data[3] << 8)], [40, 132]);
+  assert.deepEqual([m.data[0] | (m.data[1] << 8), m.data[2] | (m.data[3] << 8)], [132, 40]);
   send(0xffffffff, VIRTIO_CONSOLE_PORT_OPEN, 1);
   send(7, VIRTIO_CONSOLE_PORT_READY, 1);
   send(1, 999, 1);

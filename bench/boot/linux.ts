@@ -76,8 +76,9 @@ export function runTuml(umlArgs: string[], command: string[]): Promise<GuestRun>
 
 /**
  * QEMU's virt machine booting the same kernel with the same command line tuml builds in exec
- * mode (kernel messages on hvc0, the command on ttyS0). Under -nographic the UART is stdout,
- * and OpenSBI prints both its banner and the SBI console (hvc0) there too. -no-reboot only
+ * mode (kernel messages on hvc0, the command on ttyS0). Under -nographic the UART is stdout
+ * (with OpenSBI's banner); QEMU has no hvc0 here, so kernel messages go nowhere, as with
+ * tuml's exec mode, where con0 is null. -no-reboot only
  * turns a guest crash into an exit instead of a loop.
  */
 export function runQemu(initrd: string, command: string[]): Promise<GuestRun> {

@@ -1,16 +1,15 @@
 // The one place where a parsed UML configuration meets the host: it reads the
 // boot images, opens the host channels and builds the machine with them.
 //
-// Consoles at this stage: con0's channel carries every guest console — the
-// UART (ttyS0), the SBI console (hvc0, and earlycon=sbi) and the virtio
-// console (hvc1; hvc0 belongs to the SBI console in kernels with
-// HVC_RISCV_SBI). All output goes to con0's output; input goes to the device
-// named by the last console= on the guest command line (ttyS0 by default).
+// Consoles: every UML line (con0-15, ssl0-15) is a Line (src/host/console/line.ts)
+// between its host channels and its device: con<n> is the virtio console's port n
+// (the guest's hvc<n>, linked as /dev/tty<n>), ssl<n> the board's UART n (ttyS<n>).
 
 import { randomFillSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { NodeClock, NodeScheduler } from '../host/clock.js';
-import { StdioChannel } from '../host/console/stdio.js';
+import { ChannelError } from '../host/chan/index.js';
+import { Line, type LineGate } from '../host/console/line.js';
 import { Machine, type MachineExit } from '../machine/machine.js';
 import type { SbiConsole } from '../machine/sbi.js';
 import { type ConsoleBackend, type ConsolePort, VirtioConsole } from '../virtio/console.js';
@@ -24,7 +23,9 @@ import { ubdName } from './cmdline/ubd.js';
 import { UbdUnits } from './ubd-units.js';
 import { VIRT_VIRTIO, virtioBase } from '../machine/virt.js';
 import { McInstance, PanicWatch } from '../mconsole/instance.js';
-import { bootDevices } from '../mconsole/devices.js';
+import { type HotPlug, bootDevices } from '../mconsole/devices.js';
+import { parseCInteger } from './cmdline/size.js';
+import { parseLineConfig } from './cmdline/channel.js';
 
 export interface WireOptions {
   /** The compiled CPU core. */
@@ -60,6 +61,16 @@ export interface WiredMachine {
   ubd: UbdUnits;
   /** The mconsole (instance directory, socket, notify), unless disabled. */
   mconsole: McInstance | undefined;
+  /**
+   * The lines (con0-15, ssl0-15) for mconsole's config/remove: `get` gives the
+   * live description (`fd:0,fd:1`, `pts:/dev/pts/3`) or the configuration while
+   * closed; `config` and `remove` return an error text or undefined.
+   */
+  lines: {
+    get(name: string): string | undefined;
+    config(name: string, channels: string): Promise<string | undefined>;
+    remove(name: string): Promise<string | undefined>;
+  };
 }
 
 /** Named virtio-console ports available besides the consoles. */
@@ -67,21 +78,6 @@ export const EXTRA_PORTS = 8;
 
 /** A host-side problem that stops the boot (missing kernel, …). */
 export class WireError extends Error {}
-
-type InputTarget = 'uart' | 'sbi' | 'virtio';
-
-/** Which device gets con0's input, from the guest's preferred (last) console=. */
-function inputTarget(cmdline: string): InputTarget {
-  let target: InputTarget = 'uart';
-  for (const arg of cmdline.split(' ')) {
-    if (!arg.startsWith('console=')) continue;
-    const name = arg.slice(8).split(',')[0];
-    if (name === 'hvc0') target = 'sbi';
-    else if (/^hvc[1-9]/.test(name)) target = 'virtio';
-    else if (name.startsWith('ttyS')) target = 'uart';
-  }
-  return target;
-}
 
 export async function wireMachine(config: MachineConfig, opts: WireOptions): Promise<WiredMachine> {
   let kernel: Uint8Array;
@@ -114,38 +110,57 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   const ubdConfigs = withDefaultUnit0(config.ubd, !!config.ubdSync);
   const disks = openDisks(ubdConfigs, hostFileOps, opts.log);
 
-  const con0 = config.con0;
-  const channel = new StdioChannel({
-    input: con0 !== 'none' && con0.input.type === 'fd',
-    output: con0 !== 'none' && con0.output.type === 'fd' ? (con0.output.fd as 1 | 2) : null,
-  });
-  // Kernel panics reach mconsole's notify socket; the console text is where they show.
+  // Kernel panics reach mconsole's notify socket; the kernel console's text is where they show.
   const panics = new PanicWatch((msg) => mc?.panicked(msg));
   let mc: McInstance | undefined;
-  const out = { write: (d: Uint8Array) => (panics.feed(d), channel.write(d)) };
-  // `-- COMMAND`: the command talks on ttyS0 alone; kernel messages (hvc0) are dropped.
   const exec = config.exec !== undefined;
-  const discard = { write: (d: Uint8Array) => panics.feed(d) };
-  const consoleOut = exec ? discard : out;
-  // In exec mode the guest's init marks the moment ttyS0 is set up for the command: input
-  // waits for it (so nothing is echoed by a line still in its default modes), and output
-  // before it is not the command's.
-  const gate = exec ? new ReadyGate(out) : undefined;
-  const uartOut = gate ?? out;
-
-  // SBI console input is polled by the guest (getchar / DBCN read).
-  const sbiInput: number[] = [];
-  const sbiConsole: SbiConsole = {
-    write: consoleOut.write,
-    read: (dst) => {
-      const n = Math.min(dst.length, sbiInput.length);
-      for (let i = 0; i < n; i++) dst[i] = sbiInput[i];
-      sbiInput.splice(0, n);
-      if (n > 0) channel.resume();
-      return n;
-    },
+  const umid = config.umid;
+  const xterm = { emulator: config.xterm.emulator, titleSwitch: config.xterm.titleSwitch };
+  const lines = {
+    con: config.con.map((c, index) => new Line({ kind: 'con', index, umid }, c, opts.log, xterm)),
+    ssl: config.ssl.map((c, index) => new Line({ kind: 'ssl', index, umid }, c, opts.log, xterm)),
   };
-  const virtioConsole = new VirtioConsole(consoleOut, { extraPorts: EXTRA_PORTS });
+  const allLines = [...lines.con, ...lines.ssl];
+  // Listening ports are bound now, as UML does at configuration: a port in use is
+  // reported and the line is left unconfigured.
+  for (const l of allLines) {
+    try {
+      await l.prepare();
+    } catch (e) {
+      if (!(e instanceof ChannelError)) throw e;
+      opts.log(`${l.name}: ${e.message}`);
+      await l.reconfigure('none');
+    }
+  }
+  // `-- COMMAND`: the command talks on ttyS0 (ssl0 on the process's stdin/stdout); kernel
+  // messages go to con0, null unless con0= says otherwise. The guest's init marks the moment
+  // ttyS0 is set up: input waits for it (so nothing is echoed by a line still in its default
+  // modes), output before it is not the command's, and the end of stdin is a VEOF.
+  const gate = exec ? new ReadyGate() : undefined;
+  if (gate) {
+    const ssl0 = lines.ssl[0];
+    ssl0.gate = gate;
+    ssl0.onEnd = process.stdin.isTTY ? () => {} : () => ssl0.inject(Uint8Array.of(4));
+  }
+
+  // The SBI console (earlycon=sbi) writes to the kernel console's line; it has no input.
+  const kc = config.kernelConsole;
+  const kernelLine = (kc.kind === 'con' ? lines.con : lines.ssl)[kc.index] ?? lines.con[0];
+  const sbiConsole: SbiConsole = { write: (d) => (panics.feed(d), void kernelLine.write(d)), read: () => 0 };
+  // Guest output of a line; the kernel console's also goes past the panic watch.
+  const output = (l: Line) => (d: Uint8Array) => {
+    if (l === kernelLine) panics.feed(d);
+    return l.write(d);
+  };
+
+  // con0-15 are the virtio console's ports 0-15 (hvc0-15); named ports come after them.
+  const virtioConsole = new VirtioConsole(
+    lines.con.map((l) => ({ write: output(l) })),
+    { extraPorts: EXTRA_PORTS },
+  );
+  // ssl<i> is UART i; only lines with a channel get one (UML's `none` is absent).
+  const uartBackends = lines.ssl.map((l) => (l.configured ? { write: output(l) } : undefined));
+  while (uartBackends.length && !uartBackends[uartBackends.length - 1]) uartBackends.pop();
 
   // One virtio-mmio slot per disk, beside the console.
   if (disks.length > VIRT_VIRTIO.count - 1) {
@@ -173,7 +188,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     scheduler: new NodeScheduler(),
     random: (buf) => randomFillSync(buf),
     sbiConsole,
-    uart: uartOut,
+    uarts: uartBackends,
     rtc: true,
     syscon: true,
     // Disks first, in unit order: the guest names them vda, vdb, … in this order.
@@ -187,7 +202,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
       mc = new McInstance({
         umlDir: config.umlDir, umid: config.umid, notify: config.mconsoleNotify, machine,
         addPort: (name, backend) => virtioConsole.addPort(name, backend),
-        devices: bootDevices(config, { ubd: ubdUnits }),
+        devices: bootDevices(config, { ubd: ubdUnits, con: lineHotPlug('con'), ssl: lineHotPlug('ssl') }),
         kernelImage: kernel,
         log: opts.log,
       });
@@ -200,60 +215,89 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     }
   }
 
-  // Input routing, with back-pressure: what a device refuses waits, and stdin pauses.
-  const target = exec ? 'uart' : inputTarget(config.cmdline);
-  let backlog: Uint8Array[] = [];
-  let retry: ReturnType<typeof setTimeout> | undefined;
-  const offer = (d: Uint8Array): number => {
-    switch (target) {
-      case 'uart':
-        return machine.uart ? machine.uart.receive(d) : d.length;
-      case 'virtio':
-        return virtioConsole.receive(d);
-      case 'sbi': {
-        const n = Math.min(d.length, 64 * 1024 - sbiInput.length);
-        for (let i = 0; i < n; i++) sbiInput.push(d[i]);
-        return n;
-      }
-    }
-  };
-  const drain = () => {
-    if (retry) clearTimeout(retry);
-    retry = undefined;
-    if (gate && !gate.open) {
-      channel.pause(); // the guest is not ready for input yet
-      return;
-    }
-    while (backlog.length) {
-      const d = backlog[0];
-      const n = offer(d);
-      if (n < d.length) {
-        backlog[0] = d.subarray(n);
-        channel.pause();
-        retry = setTimeout(drain, 10);
-        return;
-      }
-      backlog.shift();
-    }
-    channel.resume();
-  };
+  lines.con.forEach((l, i) => {
+    const port = virtioConsole.console(i);
+    l.attach({
+      send: (d) => port.send(d),
+      set onSpace(f: () => void) {
+        port.onSpace = f;
+      },
+      resumeOutput: () => port.resumeOutput(),
+      resize: (rows, cols) => port.resize(rows, cols),
+    });
+  });
+  lines.ssl.forEach((l, i) => {
+    const uart = machine.uarts[i];
+    if (!uart) return;
+    l.attach({
+      send: (d) => uart.receive(d),
+      // The UART says when it takes input again; drain outside the guest's register access.
+      set onSpace(f: () => void) {
+        uart.onRxReady = () => void setImmediate(f);
+      },
+      resumeOutput: () => uart.resumeOutput(),
+      // The host side went away: drop carrier (the guest's session is hung up), then raise
+      // it again for the next one.
+      hangup: () => {
+        uart.setCarrier(false);
+        setTimeout(() => uart.setCarrier(true), 100).unref();
+      },
+    });
+  });
 
-  // The UART says when it takes input again; drain outside the guest's register access.
-  if (machine.uart) machine.uart.onRxReady = () => void setImmediate(() => backlog.length && drain());
-
-  gate?.onOpen(() => setImmediate(drain));
+  const lineByName = (name: string): Line | undefined => {
+    const m = /^(con|ssl)(\d+)$/.exec(name);
+    return m ? lines[m[1] as 'con' | 'ssl'][Number(m[2])] : undefined;
+  };
+  // mconsole's config/remove for the lines, with UML's replies.
+  function lineHotPlug(kind: 'con' | 'ssl'): HotPlug {
+    const OK = (text = '') => ({ err: 0, text });
+    const ERR = (text: string, err = 1) => ({ err, text });
+    const unit = (s: string): Line | string => {
+      const n = parseCInteger(s);
+      if (n === undefined) return "Couldn't parse device number";
+      return lines[kind][n] ?? 'Device number out of range';
+    };
+    return {
+      query: (u) => {
+        const l = unit(u);
+        return typeof l === 'string' ? ERR(l === 'Device number out of range' ? 'device number out of range' : l) : OK(l.describe());
+      },
+      config: async (spec) => {
+        const eq = spec.indexOf('=');
+        if (eq === 0) return ERR("Can't configure all devices from mconsole", -22);
+        if (eq < 0) return ERR(`${kind}: expected ${kind}<n>=<channels>`);
+        const l = unit(spec.slice(0, eq));
+        if (typeof l === 'string') return ERR(l);
+        const c = parseLineConfig(spec.slice(eq + 1));
+        if (typeof c === 'object' && 'error' in c) return ERR(c.error);
+        try {
+          await l.reconfigure(c);
+        } catch (e) {
+          return ERR((e as Error).message);
+        }
+        return OK();
+      },
+      remove: async (u) => {
+        const l = unit(u);
+        if (typeof l === 'string') return ERR(l);
+        if (!l.configured) return ERR("configured as 'none'", -22);
+        await l.reconfigure('none');
+        return OK();
+      },
+    };
+  }
 
   let disposed = false;
   const dispose = async () => {
     if (disposed) return;
     disposed = true;
-    if (retry) clearTimeout(retry);
-    backlog = [];
     mc?.dispose();
-    await channel.close();
+    for (const l of allLines) l.close();
     for (const d of disks) d.backend.close();
     ubdUnits.close();
   };
+
 
   return {
     machine,
@@ -264,21 +308,36 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     get mconsole() {
       return mc;
     },
+    lines: {
+      get: (name) => lineByName(name)?.describe(),
+      config: async (name, text) => {
+        const l = lineByName(name);
+        if (!l) return `no such line "${name}"`;
+        const c = parseLineConfig(text);
+        if (typeof c === 'object' && 'error' in c) return c.error;
+        try {
+          await l.reconfigure(c);
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return undefined;
+      },
+      remove: async (name) => {
+        const l = lineByName(name);
+        if (!l) return `no such line "${name}"`;
+        await l.reconfigure('none');
+        return undefined;
+      },
+    },
     run: async () => {
-      channel.open(
-        (d) => {
-          backlog.push(d.slice());
-          if (!retry) drain();
-        },
-        // End of input: the command sees end-of-file (VEOF on its canonical-mode tty).
-        exec && !process.stdin.isTTY
-          ? () => {
-              backlog.push(Uint8Array.of(4));
-              if (!retry) drain();
-            }
-          : undefined,
-      );
+      for (const l of allLines) l.openEager();
       try {
+        // As UML, a port channel on the kernel console holds the boot until a client connects.
+        const wait = kernelLine.portToWaitFor();
+        if (wait) {
+          opts.log(`${kernelLine.name}: waiting for a telnet client on ${wait.describe()} before booting`);
+          await new Promise<void>((resolve) => (wait.onClient = resolve));
+        }
         return await machine.run();
       } finally {
         await dispose();
@@ -345,21 +404,19 @@ function guestCmdline(cmdline: string, disks: readonly OpenedDisk[], execTty: bo
 }
 
 /** Drops output until the guest's ready mark (ESC ] tuml;ready BEL), then passes it through. */
-class ReadyGate {
+class ReadyGate implements LineGate {
   private static readonly MARK = new TextEncoder().encode('\x1b]tuml;ready\x07');
   open = false;
   private matched = 0;
-  private listener: (() => void) | undefined;
-
-  constructor(private readonly out: { write(d: Uint8Array): void }) {}
+  private readonly listeners: (() => void)[] = [];
 
   onOpen(f: () => void): void {
-    this.listener = f;
+    this.listeners.push(f);
   }
 
-  write(d: Uint8Array): void {
+  write(d: Uint8Array, out: (d: Uint8Array) => void): void {
     if (this.open) {
-      this.out.write(d);
+      out(d);
       return;
     }
     const mark = ReadyGate.MARK;
@@ -368,8 +425,8 @@ class ReadyGate {
       else this.matched = d[i] === mark[0] ? 1 : 0;
       if (this.matched === mark.length) {
         this.open = true;
-        if (i + 1 < d.length) this.out.write(d.subarray(i + 1));
-        this.listener?.();
+        if (i + 1 < d.length) out(d.subarray(i + 1));
+        for (const f of this.listeners) setImmediate(f);
         return;
       }
     }

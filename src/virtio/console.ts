@@ -157,8 +157,10 @@ export class VirtioConsole implements VirtioDevice {
     this.maxPorts = list.length + (opts.extraPorts ?? 0);
     list.forEach((b, i) => (this.ports[i] = new Port(this, i, undefined, b)));
     const multi = this.maxPorts > 1;
+    // F_SIZE: Linux applies RESIZE messages only when it was negotiated (the config
+    // space's cols/rows stay 0: with MULTIPORT sizes come per port, in RESIZE).
     this.features = multi
-      ? featureBits(VIRTIO_CONSOLE_F_EMERG_WRITE, VIRTIO_CONSOLE_F_MULTIPORT)
+      ? featureBits(VIRTIO_CONSOLE_F_EMERG_WRITE, VIRTIO_CONSOLE_F_MULTIPORT, VIRTIO_CONSOLE_F_SIZE)
       : featureBits(VIRTIO_CONSOLE_F_EMERG_WRITE);
     this.queueMaxSizes = new Array(multi ? 2 + 2 * this.maxPorts : 2).fill(QUEUE_SIZE);
   }
@@ -323,12 +325,12 @@ export class VirtioConsole implements VirtioDevice {
     this.flushControl();
   }
 
-  /** @internal Linux reads the RESIZE payload as rows, then cols (the spec's struct says cols first). */
+  /** @internal RESIZE carries cols, then rows (§5.3.6.2; Linux before 5.x read them swapped). */
   sendResize(p: Port): void {
     if (!p.size) return;
     const s = new Uint8Array(4);
-    new DataView(s.buffer).setUint16(0, p.size.rows, true);
-    new DataView(s.buffer).setUint16(2, p.size.cols, true);
+    new DataView(s.buffer).setUint16(0, p.size.cols, true);
+    new DataView(s.buffer).setUint16(2, p.size.rows, true);
     this.control(p.id, VIRTIO_CONSOLE_RESIZE, 0, s);
   }
 

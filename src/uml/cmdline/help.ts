@@ -39,9 +39,15 @@ const SWITCHES: Array<[string, string[]]> = [
     'Boot, run the command in the guest with this process\'s stdin and stdout,',
     'power off, and exit with the command\'s exit status (tuml only).',
   ]],
-  ['con[0]=<channel>', [
-    'Attach a console to a host channel: fd:<n> or null, or',
-    '<input>,<output> (for example con0=fd:0,fd:1, the default for con0).',
+  ['con[0-15]=<channels>, ssl[0-15]=<channels>', [
+    'Attach a console (guest tty<n>) or serial line (ttyS<n>) to host',
+    'channels; con= and ssl= set every line without its own. <channels> is',
+    'one channel or <input>,<output>: fd:<n>, null, port:<n> (telnet on',
+    '127.0.0.1; port:<addr>:<n> listens elsewhere), pty, pts, tty:<device>,',
+    'xterm, or none. Defaults: con0=fd:0,fd:1, con<n>=xterm, ssl<n>=pty.',
+  ]],
+  ['xterm=<terminal emulator>,<title switch>,<exec switch>', [
+    'The emulator xterm channels run (default xterm,-T,-e).',
   ]],
 ];
 

@@ -4,11 +4,17 @@
 // guest kernel command line, in order, separated by single spaces.
 
 import { type LineConfig, parseLineConfig } from './channel.js';
+import { DEFAULT_XTERM_SETTINGS, type XtermOption } from './xterm.js';
 import { formatSize, parseCInteger, parseSize } from './size.js';
 import { type UbdConfig, parseUbd } from './ubd.js';
 
 export { helpText } from './help.js';
 export type { Channel, LineConfig } from './channel.js';
+export type { XtermOption } from './xterm.js';
+
+/** UML's consoles (con0-15 → the guest's tty0-15) and the serial lines tuml has (ssl0-15 → ttyS0-15). */
+export const NR_CONSOLES = 16;
+export const NR_SERIAL = 16;
 export type { UbdConfig } from './ubd.js';
 
 /** UML's default RAM size. */
@@ -38,8 +44,20 @@ export interface MachineConfig {
   mconsoleNotify?: string;
   /** Reboot requests end the process (status 0). */
   noreboot: boolean;
-  /** con0's channels. */
+  /** con0's channels (same as con[0]). */
   con0: LineConfig;
+  /** Every console's channels (UML defaults: con0 fd:0,fd:1, the others xterm). */
+  con: LineConfig[];
+  /** Every serial line's channels (UML default: pty). */
+  ssl: LineConfig[];
+  /** Lines the command line configured (conN=/con=, sslN=/ssl=): the guest runs a login on these. */
+  explicit: { con: boolean[]; ssl: boolean[] };
+  /** The kernel console's line, from the last console= (default con0). */
+  kernelConsole: { kind: 'con' | 'ssl'; index: number };
+  /** UML's xterm= (terminal emulator and its title switch). */
+  xterm: XtermOption;
+  /** UML's ssl-non-raw: serial-line host terminals keep their mode. */
+  sslNonRaw: boolean;
   /** Block devices by unit order (ubd0 first). */
   ubd: UbdConfig[];
   /** `ubd=sync`: every disk, including those added later, is synchronous. */
@@ -77,8 +95,10 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
   let umlDir = '~/.uml/';
   let mconsoleNotify: string | undefined;
   let noreboot = false;
-  let conDefault: LineConfig | undefined;
-  let con0: LineConfig | undefined;
+  const lineDefault: { con?: LineConfig; ssl?: LineConfig } = {};
+  const lineSet = { con: new Map<number, LineConfig>(), ssl: new Map<number, LineConfig>() };
+  let xterm: XtermOption = DEFAULT_XTERM_SETTINGS;
+  let sslNonRaw = false;
   const kernel: string[] = [];
   const warnings: string[] = [];
   const ubd = new Map<number, UbdConfig>();
@@ -163,12 +183,22 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
       noreboot = true;
       continue;
     }
-    if (arg.startsWith('con') && !arg.startsWith('console=')) {
-      const r = parseConsoleSwitch(arg);
+    if ((arg.startsWith('con') && !arg.startsWith('console=')) || (arg.startsWith('ssl') && arg !== 'ssl-non-raw')) {
+      const kind = arg.startsWith('con') ? 'con' : 'ssl';
+      const r = parseLineSwitch(arg, kind);
       if (typeof r === 'string') return err(r);
-      if (r.line === 'default') conDefault = r.config;
-      else if (r.line === 0) con0 = r.config;
-      else warnings.push(`${arg}: only con0 exists for now; ignored`);
+      if (r.line === 'default') lineDefault[kind] = r.config;
+      else lineSet[kind].set(r.line, r.config);
+      continue;
+    }
+    if (arg === 'ssl-non-raw') {
+      sslNonRaw = true;
+      continue;
+    }
+    if (arg.startsWith('xterm=')) {
+      const x = parseXtermOption(arg.slice(6));
+      if (typeof x === 'string') return err(`${arg}: ${x}`);
+      xterm = x;
       continue;
     }
 
@@ -177,18 +207,46 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     kernel.push(arg);
   }
 
-  // The command's channel is ttyS0: kernel messages go to hvc0, which exec mode discards.
-  if (!kernel.some((a) => a.startsWith('console='))) kernel.push(exec ? 'console=hvc0' : 'console=ttyS0');
-  if (exec) kernel.push(`tuml.exec=${encodeExec(exec)}`);
+  // As UML, console=tty0 (con0) unless the command line names one. In exec mode the
+  // command talks on ttyS0 and kernel messages go to con0, which drops them unless con0= is given.
+  if (!kernel.some((a) => a.startsWith('console='))) kernel.push('console=tty0');
+  const con = Array.from({ length: NR_CONSOLES }, (_, i): LineConfig =>
+    lineSet.con.get(i) ?? lineDefault.con ?? (i === 0 ? { input: FD0, output: FD1 } : { input: XTERM, output: XTERM }));
+  if (exec && !lineSet.con.has(0)) con[0] = { input: NULL, output: NULL };
+  const ssl = Array.from({ length: NR_SERIAL }, (_, i): LineConfig => lineSet.ssl.get(i) ?? lineDefault.ssl ?? { input: PTY, output: PTY });
+  const explicit = {
+    con: con.map((c, i) => c !== 'none' && (lineSet.con.has(i) || lineDefault.con !== undefined)),
+    ssl: ssl.map((c, i) => c !== 'none' && (lineSet.ssl.has(i) || lineDefault.ssl !== undefined)),
+  };
+  if (exec) {
+    ssl[0] = { input: FD0, output: FD1 };
+    kernel.push(`tuml.exec=${encodeExec(exec)}`);
+  } else {
+    const mask = (l: LineConfig[], e: boolean[]) =>
+      l.reduce((m, c, i) => (e[i] && c !== 'none' && c.output.type !== 'null' ? m | (1 << i) : m), 0).toString(16);
+    kernel.push(`tuml.getty=${mask(con, explicit.con)}.${mask(ssl, explicit.ssl)}`);
+  }
   const disks = [...ubd.values()].sort((a, b) => a.unit - b.unit);
-  const cmdline = kernel.map(guestConsoleName).join(' ');
+  const guestArgs = kernel.map(guestConsoleName);
+  let kernelConsole: MachineConfig['kernelConsole'] = { kind: 'con', index: 0 };
+  for (const a of guestArgs) {
+    const m = /^console=(hvc|ttyS)(\d+)/.exec(a);
+    if (m) kernelConsole = { kind: m[1] === 'hvc' ? 'con' : 'ssl', index: Number(m[2]) };
+  }
+  // Linux's virtio console registers hvc as a console before it can print, so the replay of
+  // the boot log is lost: the SBI early console carries it instead until hvc takes over
+  // (without printing it twice), and the kernel console shows the whole boot, as in UML.
+  if (!exec && kernelConsole.kind === 'con' && !guestArgs.some((a) => a === 'earlycon' || a.startsWith('earlycon='))) {
+    guestArgs.push('earlycon=sbi');
+  }
+  const cmdline = guestArgs.join(' ');
   if (cmdline.length > MAX_CMDLINE) {
     return err(`kernel command line too long (${cmdline.length} bytes, at most ${MAX_CMDLINE})`);
   }
   if (ubdSync) for (const d of disks) d.sync = true;
   const config: MachineConfig = {
     memBytes, noreboot, cmdline, warnings, ubd: disks, umlDir,
-    con0: con0 ?? conDefault ?? { input: { type: 'fd', fd: 0 }, output: { type: 'fd', fd: 1 } },
+    con0: con[0], con, ssl, explicit, kernelConsole, xterm, sslNonRaw,
   };
   if (ubdSync) config.ubdSync = true;
   if (initrd !== undefined) config.initrd = initrd;
@@ -213,8 +271,14 @@ export function encodeExec(argv: readonly string[]): string {
   return btoa(bin);
 }
 
-/** `con=…` / `con<n>=…` → the line and its configuration, or an error text. */
-function parseConsoleSwitch(arg: string): { line: number | 'default'; config: LineConfig } | string {
+const FD0 = { type: 'fd', fd: 0 } as const;
+const FD1 = { type: 'fd', fd: 1 } as const;
+const NULL = { type: 'null' } as const;
+const XTERM = { type: 'xterm' } as const;
+const PTY = { type: 'pty' } as const;
+
+/** `con=…` / `con<n>=…` / `ssl=…` / `ssl<n>=…` → the line and its configuration, or an error text. */
+function parseLineSwitch(arg: string, kind: 'con' | 'ssl'): { line: number | 'default'; config: LineConfig } | string {
   const rest = arg.slice(3);
   const eq = rest.indexOf('=');
   let line: number | 'default';
@@ -222,7 +286,7 @@ function parseConsoleSwitch(arg: string): { line: number | 'default'; config: Li
   else {
     const n = eq > 0 ? parseCInteger(rest.slice(0, eq)) : undefined;
     if (n === undefined) return `${arg}: Couldn't parse device number`;
-    if (n > 15) return `${arg}: Device number out of range`;
+    if (n >= (kind === 'con' ? NR_CONSOLES : NR_SERIAL)) return `${arg}: Device number out of range`;
     line = n;
   }
   const config = parseLineConfig(rest.slice(eq + 1));
@@ -231,9 +295,22 @@ function parseConsoleSwitch(arg: string): { line: number | 'default'; config: Li
 }
 
 /**
- * UML's console names in the guest's terms: UML's tty0 (con0) is the guest's
- * first serial port at this stage, where con0 is attached.
+ * UML's console names in the guest's terms: UML's ttyN (conN) is the guest's
+ * hvcN, the virtio console's port N (the guest also has /dev/ttyN → hvcN).
  */
 function guestConsoleName(arg: string): string {
-  return arg === 'console=tty0' ? 'console=ttyS0' : arg;
+  const m = /^console=tty(\d*)(,.*)?$/.exec(arg);
+  if (!m) return arg;
+  return `console=hvc${m[1] || '0'}${m[2] ?? ''}`;
+}
+
+/** UML's `xterm=<emulator>,<title switch>,<exec switch>`; empty fields keep the defaults. */
+function parseXtermOption(v: string): XtermOption | string {
+  const [emulator, title, execSwitch, extra] = v.split(',');
+  if (extra !== undefined) return 'expected <emulator>,<title switch>,<exec switch>';
+  return {
+    emulator: emulator || DEFAULT_XTERM_SETTINGS.emulator,
+    titleSwitch: title || DEFAULT_XTERM_SETTINGS.titleSwitch,
+    execSwitch: execSwitch || DEFAULT_XTERM_SETTINGS.execSwitch,
+  };
 }

@@ -1,0 +1,54 @@
+// `tty:DEVICE`: an existing host terminal (an unused VT, a serial port, a pty
+// slave), opened for the directions the line uses it for.
+
+import { closeSync, constants, openSync } from 'node:fs';
+import { FdChannel } from './fd.js';
+import { ChannelError, type ChannelEvents, type HostChannel } from './types.js';
+
+export class TtyChannel implements HostChannel {
+  private inner: FdChannel | undefined;
+
+  constructor(
+    private readonly device: string,
+    private readonly dirs: { input: boolean; output: boolean },
+  ) {}
+
+  describe(): string {
+    return `tty:${this.device}`;
+  }
+
+  open(events: ChannelEvents): void {
+    const mode = this.dirs.input && this.dirs.output ? constants.O_RDWR : this.dirs.input ? constants.O_RDONLY : constants.O_WRONLY;
+    let fd: number;
+    try {
+      fd = openSync(this.device, mode | constants.O_NOCTTY | constants.O_NONBLOCK);
+    } catch (e) {
+      throw new ChannelError(`tty_open : failed to open "${this.device}": ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+    this.inner = new FdChannel(fd, { ...this.dirs, owned: true, name: `tty:${this.device}` });
+    try {
+      this.inner.open(events);
+    } catch (e) {
+      this.inner = undefined;
+      closeSync(fd);
+      throw new ChannelError(`tty_open : "${this.device}": ${(e as Error).message}`);
+    }
+  }
+
+  write(data: Uint8Array): boolean {
+    return this.inner ? this.inner.write(data) : true;
+  }
+  pauseInput(): void {
+    this.inner?.pauseInput();
+  }
+  resumeInput(): void {
+    this.inner?.resumeInput();
+  }
+  winsize(): { rows: number; cols: number } | undefined {
+    return this.inner?.winsize();
+  }
+  close(): void {
+    this.inner?.close();
+    this.inner = undefined;
+  }
+}
