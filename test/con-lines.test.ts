@@ -93,14 +93,19 @@ test('con/ssl lines on port (shared, telnet), pts (screen in tmux), fd (pipe in,
   }
   assert.deepEqual(ttys.sort(), ['hvc1', 'hvc2'], 'the two clients got con1 and con2');
 
-  // A third client: no line waits, so UML's banner; when the first client leaves it gets that line.
+  // A third client: no line waits, so UML's banner. When the first client leaves, its session
+  // is hung up and the third client gets that line with a fresh login.
   const third = createConnection({ host: '127.0.0.1', port });
   const tw = new Watch();
   third.on('data', (d) => tw.add(d));
   await tw.until(/There are currently no UML consoles waiting for port connections\./, 'the banner');
   clients[0].c.kill();
-  // NAWS from this client: IAC WILL NAWS, IAC SB NAWS 0 100 0 30 IAC SE; then ask the guest.
+  // NAWS from this client: IAC WILL NAWS, IAC SB NAWS 0 100 0 30 IAC SE.
   third.write(Buffer.from([255, 251, 31, 255, 250, 31, 0, 100, 0, 30, 255, 240]));
+  const mark = tw.text.length;
+  await tw.until(/tuml login: /, 'a new login after the hang-up', 60_000, mark);
+  third.write('root\r\n');
+  await tw.until(/tuml:~# /, 'a shell', 60_000, mark);
   third.write('stty size; tty\r\n');
   const size = await tw.until(/(\d+) (\d+)\r?\n\/dev\/(hvc\d)/, 'stty size on the handed-over line');
   assert.deepEqual([size[1], size[2]], ['30', '100'], 'the telnet window size reached the guest');
@@ -182,4 +187,66 @@ test('a port that is already taken: the line is reported and left unconfigured, 
   } finally {
     busy.close();
   }
+});
+
+test('xterm channel: a window with UML\'s title on a virtual X server; without $DISPLAY, UML\'s message', { timeout: 90_000 }, async (t) => {
+  // Xvfb picks a free display and writes its number to fd 3.
+  const x = spawn('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  t.after(() => void x.kill());
+  const display = await new Promise<string>((resolve) => {
+    let s = '';
+    (x.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
+      s += d;
+      if (s.includes('\n')) resolve(`:${s.trim()}`);
+    });
+  });
+  const run = (env: NodeJS.ProcessEnv, probe: boolean) =>
+    new Promise<{ code: number | null; err: string; windows: string }>((resolve) => {
+      const p = spawn(process.execPath, [tuml, 'con1=xterm', 'umid=xt', '--', 'sh', '-c', 'echo hello > /dev/tty1; sleep 3'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env,
+      });
+      let err = '';
+      let windows = '';
+      p.stderr.on('data', (d: Buffer) => (err += d));
+      const timer = probe
+        ? setInterval(() => {
+            const w = spawnSync('xwininfo', ['-root', '-tree'], { encoding: 'utf8', env: { ...process.env, DISPLAY: display } }).stdout ?? '';
+            if (w.includes('Virtual Console')) windows = w;
+          }, 300)
+        : undefined;
+      p.on('exit', (code) => {
+        if (timer) clearInterval(timer);
+        resolve({ code, err, windows });
+      });
+    });
+  const withX = await run({ ...process.env, DISPLAY: display }, true);
+  assert.equal(withX.code, 0, withX.err);
+  assert.match(withX.windows, /"Virtual Console #1 \(xt\)": \("xterm" "XTerm"\)/);
+  const env = { ...process.env };
+  delete env.DISPLAY;
+  const noX = await run(env, false);
+  assert.equal(noX.code, 0, noX.err);
+  assert.equal(noX.err, 'tuml: con1: xterm_open: $DISPLAY not set.\n');
+});
+
+test('a port channel on the kernel console holds the boot until a telnet client connects, which then sees the kernel log', { timeout: 90_000 }, async () => {
+  const port = await freePort();
+  const p = spawn(process.execPath, [tuml, `con0=port:${port}`, '--', 'echo', 'booted'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  p.stdin.end();
+  const out = new Watch();
+  const err = new Watch();
+  p.stdout.on('data', (d: Buffer) => out.add(d));
+  p.stderr.on('data', (d: Buffer) => err.add(d));
+  const exited = new Promise<number | null>((r) => p.on('exit', (c) => r(c)));
+  await err.until(new RegExp(`con0: waiting for a telnet client on port:${port} before booting`), 'the waiting message');
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(out.text, '', 'no boot before a client');
+  const c = createConnection({ host: '127.0.0.1', port });
+  const cw = new Watch();
+  c.on('data', (d) => cw.add(d));
+  assert.equal(await exited, 0, err.text);
+  assert.equal(out.text, 'booted\n');
+  await cw.until(/Run \/init as init process/, 'kernel messages over telnet', 5_000);
+  c.destroy();
 });

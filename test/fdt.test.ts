@@ -115,3 +115,18 @@ test('a minimal virt tree (no optional devices) is valid too', () => {
   // dtc can compile its own output back into a blob.
   execFileSync('dtc', ['-I', 'dts', '-O', 'dtb', '-o', '/dev/null', '-'], { input: dts, stdio: ['pipe', 'ignore', 'pipe'] });
 });
+
+test('serial lines: UART i at 0x10000000 + 0x100*i with its own IRQ and serial<i> alias; absent ones leave gaps', () => {
+  const dts = decompile(buildVirtFdt({
+    ramSize: 64 << 20, bootargs: '', rngSeed: new Uint8Array(0), uart: false, uarts: [2, 15], rtc: true, syscon: false, virtioSlots: [],
+  }));
+  assert.match(dts, /serial2 = "\/soc\/serial@10000200";/);
+  assert.match(dts, /serial15 = "\/soc\/serial@10000f00";/);
+  assert.match(dts, /stdout-path = "\/soc\/serial@10000200";/);
+  assert.match(dts, /serial@10000200 \{[^}]*interrupts = <0x0d>;/s);
+  assert.match(dts, /serial@10000f00 \{[^}]*interrupts = <0x1a>;/s);
+  assert.doesNotMatch(dts, /serial@10000000|serial0 =/);
+  assert.throws(() => buildVirtFdt({
+    ramSize: 64 << 20, bootargs: '', rngSeed: new Uint8Array(0), uart: false, uarts: [16], rtc: false, syscon: false, virtioSlots: [],
+  }), /no UART 16/);
+});

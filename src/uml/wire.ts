@@ -118,7 +118,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   const xterm = { emulator: config.xterm.emulator, titleSwitch: config.xterm.titleSwitch };
   const lines = {
     con: config.con.map((c, index) => new Line({ kind: 'con', index, umid }, c, opts.log, xterm)),
-    ssl: config.ssl.map((c, index) => new Line({ kind: 'ssl', index, umid }, c, opts.log, xterm)),
+    ssl: config.ssl.map((c, index) => new Line({ kind: 'ssl', index, umid }, c, opts.log, xterm, !config.sslNonRaw)),
   };
   const allLines = [...lines.con, ...lines.ssl];
   // Listening ports are bound now, as UML does at configuration: a port in use is
@@ -224,6 +224,10 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
       },
       resumeOutput: () => port.resumeOutput(),
       resize: (rows, cols) => port.resize(rows, cols),
+      // The host side went away (a telnet client left, end of input): the guest's session
+      // on this console is hung up, as UML does; except on the kernel console, whose shell
+      // is the default image's PID 1 (it would power the machine off): input just ends there.
+      hangup: () => l !== kernelLine && virtioConsole.hangup(port),
     });
   });
   lines.ssl.forEach((l, i) => {
@@ -239,6 +243,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
       // The host side went away: drop carrier (the guest's session is hung up), then raise
       // it again for the next one.
       hangup: () => {
+        if (l === kernelLine) return;
         uart.setCarrier(false);
         setTimeout(() => uart.setCarrier(true), 100).unref();
       },

@@ -199,6 +199,25 @@ export class VirtioConsole implements VirtioDevice {
     this.ports[p.id] = undefined;
   }
 
+  /**
+   * Hangs up a console port, as a modem line losing carrier: the port is
+   * unplugged (the guest's hvc goes away, its tty sessions get SIGHUP) and
+   * plugged in again at once (a new hvc, normally with the same number, on
+   * which the guest's getty starts over). Pending input is dropped.
+   */
+  hangup(port: ConsolePort): void {
+    const p = this.ports[port.id];
+    if (!p || p !== port || !this.multiport || !p.ready) return;
+    p.input.length = 0;
+    p.inputBytes = 0;
+    p.ready = false;
+    const wasOpen = p.guestOpen;
+    p.guestOpen = false;
+    this.control(p.id, VIRTIO_CONSOLE_DEVICE_REMOVE, 0);
+    if (wasOpen) p.onOpenChange?.(false);
+    this.announce(p);
+  }
+
   /** Compatibility with the one-port device: input for console port 0. */
   receive(data: Uint8Array): number {
     return this.ports[0]!.send(data);

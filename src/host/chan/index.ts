@@ -24,6 +24,8 @@ export function createChannel(
   dirs: { input: boolean; output: boolean },
   who: LineIdentity,
   xterm: XtermSettings = DEFAULT_XTERM,
+  /** Raw mode on host terminals (UML's ssl-non-raw turns it off for serial lines). */
+  raw = true,
 ): HostChannel {
   switch (ch.type) {
     case 'null':
@@ -34,14 +36,14 @@ export function createChannel(
       } catch {
         throw new ChannelError(`fd_init : file descriptor ${ch.fd} is not open`);
       }
-      return new FdChannel(ch.fd, { ...dirs, owned: false, name: `fd:${ch.fd}`, watchWinch: true });
+      return new FdChannel(ch.fd, { ...dirs, owned: false, name: `fd:${ch.fd}`, watchWinch: true, raw });
     case 'port':
       return new PortChannel(ch.host, ch.port);
     case 'pty':
     case 'pts':
-      return new PtsChannel(ch.type, who);
+      return new PtsChannel(ch.type, who, raw);
     case 'tty':
-      return new TtyChannel(ch.device, dirs);
+      return new TtyChannel(ch.device, dirs, raw);
     case 'xterm':
       return new XtermChannel(who, xterm);
   }

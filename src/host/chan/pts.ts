@@ -20,6 +20,7 @@ export class PtsChannel implements HostChannel {
   constructor(
     private readonly type: 'pts' | 'pty',
     private readonly who: LineIdentity,
+    private readonly raw = true,
   ) {}
 
   describe(): string {
@@ -35,7 +36,7 @@ export class PtsChannel implements HostChannel {
     }
     this.slave = p.slave;
     this.path = p.path;
-    this.inner = new FdChannel(p.master, { input: true, output: true, owned: true, name: `${this.type}:${p.path}` });
+    this.inner = new FdChannel(p.master, { input: true, output: true, owned: true, name: `${this.type}:${p.path}`, raw: this.raw });
     this.inner.open(events);
     log(`${this.who.kind === 'con' ? 'Virtual console' : 'Serial line'} ${this.who.index} assigned device '${p.path}'`);
   }

@@ -11,6 +11,7 @@ export class TtyChannel implements HostChannel {
   constructor(
     private readonly device: string,
     private readonly dirs: { input: boolean; output: boolean },
+    private readonly raw = true,
   ) {}
 
   describe(): string {
@@ -25,7 +26,7 @@ export class TtyChannel implements HostChannel {
     } catch (e) {
       throw new ChannelError(`tty_open : failed to open "${this.device}": ${(e as NodeJS.ErrnoException).code ?? e}`);
     }
-    this.inner = new FdChannel(fd, { ...this.dirs, owned: true, name: `tty:${this.device}` });
+    this.inner = new FdChannel(fd, { ...this.dirs, owned: true, name: `tty:${this.device}`, raw: this.raw });
     try {
       this.inner.open(events);
     } catch (e) {

@@ -56,6 +56,8 @@ export class Line {
     private cfg: LineConfig,
     private readonly log: (line: string) => void,
     private readonly xterm?: XtermSettings,
+    /** Raw mode for host terminals (false: UML's ssl-non-raw on a serial line). */
+    private readonly raw = true,
   ) {
     this.name = `${who.kind}${who.index}`;
   }
@@ -87,8 +89,8 @@ export class Line {
     if (this.cfg === 'none') return;
     const { input, output } = this.cfg;
     const shared = input === output;
-    const inCh = createChannel(input, { input: true, output: shared }, this.who, this.xterm);
-    const outCh = shared ? inCh : createChannel(output, { input: false, output: true }, this.who, this.xterm);
+    const inCh = createChannel(input, { input: true, output: shared }, this.who, this.xterm, this.raw);
+    const outCh = shared ? inCh : createChannel(output, { input: false, output: true }, this.who, this.xterm, this.raw);
     try {
       for (const ch of shared ? [inCh] : [inCh, outCh]) if (ch instanceof PortChannel) await ch.prepare();
     } catch (e) {
