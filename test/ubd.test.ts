@@ -275,3 +275,16 @@ async function crashAndCheck(flags: string): Promise<void> {
 
 test('SIGKILL mid-write: every write the guest synced survives, the file system is clean (COW, no s)', { timeout: 400_000 }, () => crashAndCheck(''));
 test('SIGKILL mid-write: every write the guest synced survives, the file system is clean (COW, s)', { timeout: 400_000 }, () => crashAndCheck('s'));
+
+test('all sixteen units at once: /dev/ubda … /dev/ubdp, each reading its own image', { timeout: 120_000 }, async () => {
+  const args: string[] = [];
+  for (let u = 0; u < 16; u++) {
+    const letter = String.fromCharCode(0x61 + u);
+    writeFileSync(p(`u${u}.img`), Buffer.concat([Buffer.from(`disk-${letter}\n`), Buffer.alloc(65536 - 7)]));
+    args.push(`ubd${letter}=u${u}.img`);
+  }
+  const r = await run([...args, '--', 'sh', '-c', 'for d in /dev/ubd?; do head -c 7 $d; done | tr "\\n" " "']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const want = Array.from({ length: 16 }, (_, u) => `disk-${String.fromCharCode(0x61 + u)}`).join(' ');
+  assert.equal(r.stdout.trim(), want);
+});

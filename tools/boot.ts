@@ -45,7 +45,7 @@ export async function boot(argv: string[]): Promise<number> {
       defaultInitrd: config.kernel === undefined && config.root === undefined ? join(image, 'initramfs.cpio.gz') : undefined,
       log: (line) => log(`tuml: ${line}`),
       // Empty disk slots for mconsole's `config ubdN=` (a `-- COMMAND` run has no use for them).
-      ubdHotplugSlots: config.exec ? 0 : 4,
+      ubdHotplugSlots: config.exec ? 0 : 16,
     });
   } catch (e) {
     if (e instanceof WireError || e instanceof BootError) {

@@ -15,15 +15,19 @@ export const VIRT_UART0 = { base: 0x1000_0000, size: 0x100 } as const;
 /** UART i (UML's ssl<i>) at 0x1000_0000 + 0x100 * i, below the virtio slots. */
 export const VIRT_UARTS = 16;
 export const uartBase = (i: number): number => VIRT_UART0.base + i * VIRT_UART0.size;
-export const VIRT_VIRTIO = { base: 0x1000_1000, size: 0x1000, count: 8 } as const;
+/**
+ * virtio-mmio slots: QEMU's eight, then more in the same stride (16 disks, the console and
+ * empty disk slots for hot-plug need more than eight), ending below 0x1010_0000 (fw_cfg on QEMU).
+ */
+export const VIRT_VIRTIO = { base: 0x1000_1000, size: 0x1000, count: 32 } as const;
 
 /** PLIC interrupt sources. */
 export const UART0_IRQ = 10;
 export const RTC_IRQ = 11;
 /** UART 0 has QEMU's IRQ 10; the others take 12, 13, … (after the RTC). */
 export const uartIrq = (i: number): number => (i === 0 ? UART0_IRQ : RTC_IRQ + i);
-/** virtio-mmio slot i uses IRQ 1 + i. */
-export const virtioIrq = (slot: number): number => 1 + slot;
+/** virtio-mmio slots 0-7 use QEMU's IRQs 1-8; slots 8 and up take 32, 33, … (past the UARTs). */
+export const virtioIrq = (slot: number): number => (slot < 8 ? 1 + slot : 24 + slot);
 export const virtioBase = (slot: number): number => VIRT_VIRTIO.base + slot * VIRT_VIRTIO.size;
 
 /** Sources 1..PLIC_NDEV exist (QEMU virt: 95). */

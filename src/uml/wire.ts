@@ -19,7 +19,7 @@ import { type HostFileOps, hostFileOps } from '../host/block/hostops.js';
 import { existsSync } from 'node:fs';
 import type { UbdConfig } from './cmdline/index.js';
 import { MAX_CMDLINE, type MachineConfig } from './cmdline/index.js';
-import { ubdName } from './cmdline/ubd.js';
+import { UBD_UNITS, ubdName } from './cmdline/ubd.js';
 import { UbdUnits } from './ubd-units.js';
 import { VIRT_VIRTIO, virtioBase } from '../machine/virt.js';
 import { McInstance, PanicWatch } from '../mconsole/instance.js';
@@ -168,7 +168,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     throw new WireError(`ubd: at most ${VIRT_VIRTIO.count - 1} disks can be open at once (${disks.length} configured)`);
   }
   // Empty disk slots for units added while running, in the virtio slots left over.
-  const spareCount = Math.max(0, Math.min(opts.ubdHotplugSlots ?? 0, VIRT_VIRTIO.count - disks.length - 1));
+  const spareCount = Math.max(0, Math.min(opts.ubdHotplugSlots ?? 0, UBD_UNITS - disks.length, VIRT_VIRTIO.count - disks.length - 1));
   const spares = Array.from({ length: spareCount }, (_, i) => ({ dev: new VirtioBlk(null), mmioBase: virtioBase(disks.length + 1 + i) }));
   const ubdUnits = new UbdUnits(
     ubdConfigs.map((c) => ({ config: c, disk: disks.find((d) => d.unit === c.unit)?.backend })),
