@@ -119,15 +119,16 @@ export class McInstance implements McTarget {
 
   private readonly onExit = () => this.dir.remove();
 
-  dispose(): void {
+  /** Ends the mconsole: open guest requests fail, answers under way still go out, the directory goes. */
+  async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    process.off('exit', this.onExit);
     if (this.logTimer) clearTimeout(this.logTimer);
     this.agent.dispose();
-    this.server.close();
+    await this.server.shutdown();
     this.notifier?.close();
     this.dir.remove();
+    process.off('exit', this.onExit);
   }
 
   // ---- McTarget

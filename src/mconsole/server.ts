@@ -65,6 +65,8 @@ export class MconsoleServer {
   private readonly peers = new Map<string, Peer>();
   private stopped = false;
   private closed = false;
+  /** Requests whose (asynchronous) answer is still to come. */
+  private inflight = 0;
 
   private constructor(
     readonly path: string,
@@ -93,6 +95,21 @@ export class MconsoleServer {
 
   get isStopped(): boolean {
     return this.stopped;
+  }
+
+  /**
+   * Takes no more requests, lets the answers under way go out (a guest that
+   * answered just before the machine ended still gets its reply through), then
+   * closes. Bounded: at most about a second.
+   */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.poller?.stop();
+    const end = Date.now() + 1000;
+    while (Date.now() < end && (this.inflight > 0 || [...this.peers.values()].some((p) => p.queue.length))) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    this.close();
   }
 
   close(): void {
@@ -218,10 +235,11 @@ export class MconsoleServer {
       this.reply(from, r);
       return;
     }
+    this.inflight++;
     r.then(
       (rep) => this.reply(from, rep),
       (e: unknown) => this.reply(from, ERR(e instanceof Error ? e.message : String(e))),
-    );
+    ).finally(() => this.inflight--);
   }
 
   private reply(to: Buffer, r: McReply): void {

@@ -297,7 +297,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   const dispose = async () => {
     if (disposed) return;
     disposed = true;
-    mc?.dispose();
+    await mc?.dispose();
     for (const l of allLines) l.close();
     for (const d of disks) d.backend.close();
     ubdUnits.close();
