@@ -106,6 +106,8 @@ test('every command through the real uml_mconsole against the booted guest; noti
   // the ubd nodes present and whether the log line arrived, whenever that changes.
   const script = [
     'printf "user notify one" >/dev/mconsole',
+    // The watchdog, armed and fed once, then left alone: HANG on the notify socket.
+    'exec 5>/dev/watchdog; echo feed >&5',
     'last=',
     'while :; do',
     '  s="ubd:$(ls /dev | grep ^ubd | tr "\\n" " ")|log:$(dmesg | grep -c mconsole-test-marker)"',
@@ -122,7 +124,7 @@ test('every command through the real uml_mconsole against the booted guest; noti
   const logs: string[] = [];
   const wired = await wireMachine(parsed.config, {
     core: await coreModule(), kernel: join(image, 'Image'), defaultInitrd: join(image, 'initramfs.cpio.gz'),
-    log: (l) => logs.push(l), ubdHotplugSlots: 1,
+    log: (l) => logs.push(l), ubdHotplugSlots: 1, mconsoleWatchdogMs: 3000,
   });
   const sock = 'vm-a';
   const sockPath = join(dir, '.uml', 'vm-a', 'mconsole');
@@ -133,6 +135,7 @@ test('every command through the real uml_mconsole against the booted guest; noti
     const s = await notify.wait((n) => n.type === 0);
     assert.equal(s.text, `${sockPath}\0`);
     assert.equal((await notify.wait((n) => n.type === 3)).text, 'user notify one');
+    assert.equal((await notify.wait((n) => n.type === 2)).text, '');
 
     // Until the guest agent runs, guest-side commands answer with an error at once.
     await until(async () => (await um(sock, 'proc', 'uptime')).code === 0);

@@ -22,6 +22,7 @@ export interface McPort {
   send(data: Uint8Array): number;
   setHostConnected(on: boolean): void;
   onSpace: (() => void) | undefined;
+  onOpenChange: ((open: boolean) => void) | undefined;
 }
 
 /**
@@ -50,10 +51,21 @@ export interface McInstanceOptions {
   kernelImage?: Uint8Array;
   /** Host-side messages (UML's printk of its host drivers). */
   log(line: string): void;
+  /**
+   * The guest watchdog expired without a notify socket: UML's uml_watchdog
+   * then interrupts the instance (SIGINT), which ends it.
+   */
+  onWatchdogExpired?: () => void;
+  /** uml_watchdog's 60 s; shorter only for tests. */
+  watchdogMs?: number;
 }
 
 export const AGENT_PORT = 'org.tuml.agent';
 export const NOTIFY_PORT = 'org.tuml.mconsole';
+/** The guest's /dev/watchdog (UML's harddog): opening arms it, every write feeds it, closing disarms it. */
+export const WATCHDOG_PORT = 'org.tuml.watchdog';
+const WATCHDOG_MS = 60_000;
+const WATCHDOG_TICK_MS = 250;
 
 const OK = (text = ''): McReply => ({ err: 0, text });
 const ERR = (text: string, err = 1): McReply => ({ err, text });
@@ -65,6 +77,8 @@ export class McInstance implements McTarget {
   private readonly agent: GuestAgent;
   private readonly banner: string | undefined;
   private stopped = false;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  private watchdogLeft = 0;
   private logTail = '';
   private logTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
@@ -84,6 +98,9 @@ export class McInstance implements McTarget {
     this.agent = new GuestAgent(agentPort);
     agentPort.setHostConnected(true);
     agentPort.onSpace = () => this.agent.onSpace();
+    const wd = o.addPort(WATCHDOG_PORT, { write: () => this.feedWatchdog() });
+    wd.setHostConnected(true);
+    wd.onOpenChange = (open) => (open ? this.armWatchdog() : this.disarmWatchdog());
     if (o.notify !== undefined) {
       this.notifier = new Notifier(o.notify, o.log);
       const p = o.addPort(NOTIFY_PORT, {
@@ -99,6 +116,7 @@ export class McInstance implements McTarget {
 
   /** A (re)boot started: the old guest's agent is gone; tell the notify socket we are up. */
   booted(): void {
+    this.disarmWatchdog();
     this.agent.reset('the machine rebooted');
     this.notifier?.send(NotifyType.Socket, Buffer.from(this.dir.socketPath + '\0', 'latin1'));
   }
@@ -109,6 +127,33 @@ export class McInstance implements McTarget {
     void this.ask('ubd', `${name} ${mmioBase.toString(16)} ${present ? 1 : 0}`).then((a) => {
       if (a instanceof Error || a.status !== 'ok') this.o.log(`mconsole: could not update /dev/${name} in the guest`);
     });
+  }
+
+  private armWatchdog(): void {
+    this.watchdogLeft = this.o.watchdogMs ?? WATCHDOG_MS;
+    if (this.watchdog) return;
+    // Counted in running time: a stopped machine cannot feed it.
+    this.watchdog = setInterval(() => {
+      if (this.stopped) return;
+      this.watchdogLeft -= WATCHDOG_TICK_MS;
+      if (this.watchdogLeft > 0) return;
+      this.disarmWatchdog();
+      if (this.notifier) this.notifier.send(NotifyType.Hang, new Uint8Array(0));
+      else {
+        this.o.log('watchdog: the guest stopped feeding /dev/watchdog');
+        this.o.onWatchdogExpired?.();
+      }
+    }, WATCHDOG_TICK_MS);
+    this.watchdog.unref?.();
+  }
+
+  private feedWatchdog(): void {
+    if (this.watchdog) this.watchdogLeft = this.o.watchdogMs ?? WATCHDOG_MS;
+  }
+
+  private disarmWatchdog(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
   }
 
   /** The guest kernel panicked with this message. */
@@ -124,6 +169,7 @@ export class McInstance implements McTarget {
     if (this.disposed) return;
     this.disposed = true;
     if (this.logTimer) clearTimeout(this.logTimer);
+    this.disarmWatchdog();
     this.agent.dispose();
     await this.server.shutdown();
     this.notifier?.close();

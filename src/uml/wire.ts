@@ -40,6 +40,8 @@ export interface WireOptions {
   ubdHotplugSlots?: number;
   /** The instance directory and mconsole socket (default: on, as UML). */
   mconsole?: boolean;
+  /** The guest watchdog's timeout (UML: 60 s); for tests. */
+  mconsoleWatchdogMs?: number;
 }
 
 export interface WiredMachine {
@@ -205,6 +207,8 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
         devices: bootDevices(config, { ubd: ubdUnits, con: lineHotPlug('con'), ssl: lineHotPlug('ssl') }),
         kernelImage: kernel,
         log: opts.log,
+        onWatchdogExpired: () => machine.stop(),
+        watchdogMs: opts.mconsoleWatchdogMs,
       });
       // A hot-added disk gets its /dev/ubdX in the guest from the agent.
       ubdUnits.onChange = (c) => mc?.ubdChanged(c.name, c.mmioBase, c.present);
