@@ -250,3 +250,38 @@ test('a port channel on the kernel console holds the boot until a telnet client 
   await cw.until(/Run \/init as init process/, 'kernel messages over telnet', 5_000);
   c.destroy();
 });
+
+test('a reader that stalls loses nothing (a console and a serial line on telnet ports), and con0 stays responsive', { timeout: 180_000 }, async (t) => {
+  const [pc, ps] = [await freePort(), await freePort()];
+  const p = spawn(process.execPath, [tuml, 'mem=64M', `con1=port:${pc}`, `ssl1=port:${ps}`], { stdio: ['pipe', 'pipe', 'pipe'] });
+  t.after(() => void p.kill('SIGKILL'));
+  const out = new Watch();
+  p.stdout.on('data', (d: Buffer) => out.add(d));
+  p.stderr.on('data', (d: Buffer) => out.add(d));
+  await out.until(/tuml:\/# /, 'the shell prompt on con0');
+  const N = 300_000;
+  const clients = [pc, ps].map((port) => {
+    const s = createConnection({ host: '127.0.0.1', port });
+    let xs = 0;
+    s.on('data', (d: Buffer) => {
+      for (const b of d) if (b === 0x78) xs++;
+    });
+    s.pause(); // the reader stalls
+    return { s, count: () => xs };
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  p.stdin.write(`(head -c ${N} /dev/zero | tr '\\0' x >/dev/tty1; head -c ${N} /dev/zero | tr '\\0' x >/dev/ttyS1; echo wrote-all) &\n`);
+  p.stdin.write('echo alive-$((6 * 7))\n');
+  await out.until(/alive-42/, 'con0 answering while the readers stall', 30_000);
+  await new Promise((r) => setTimeout(r, 2000));
+  for (const c of clients) c.s.resume();
+  const deadline = Date.now() + 150_000;
+  while (clients.some((c) => c.count() < N)) {
+    assert.ok(Date.now() < deadline, `received ${clients.map((c) => c.count()).join(', ')} of ${N}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await out.until(/wrote-all/, 'the writers finishing');
+  assert.deepEqual(clients.map((c) => c.count()), [N, N]);
+  for (const c of clients) c.s.destroy();
+  p.stdin.write('poweroff\n');
+});

@@ -47,9 +47,11 @@ const NAME_MAX = 255;
 
 /**
  * Where a port's output goes. `data` is only valid during the call. Returning
- * false says "congested": the device finishes the current buffer but takes no
- * more from the guest until the port's resumeOutput() (the guest's writer then
- * waits; nothing is lost and the CPU is not held up).
+ * false says "congested": on a named port the device finishes the current
+ * buffer but takes no more from the guest until the port's resumeOutput() (the
+ * guest's writer then sleeps; nothing is lost). Console ports ignore it: Linux's
+ * hvc writes busy-wait, irqs off, until the device returns each buffer, so
+ * holding one would freeze the whole guest; their backends buffer instead.
  */
 export interface ConsoleBackend {
   write(data: Uint8Array): void | boolean;
@@ -288,7 +290,7 @@ export class VirtioConsole implements VirtioDevice {
     while (!p.congested && (chain = q.pop())) {
       for (const seg of chain.readable) {
         const v = ctx.mem.view(seg.addr, seg.len);
-        if (v && v.length && p.backend.write(v) === false) p.congested = true;
+        if (v && v.length && p.backend.write(v) === false && !p.isConsole) p.congested = true;
       }
       q.addUsed(chain.head, 0);
       any = true;

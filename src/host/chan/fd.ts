@@ -11,7 +11,7 @@
 
 import * as native from '../native/index.js';
 import { isatty } from 'node:tty';
-import { type ChannelEvents, type HostChannel, OUTPUT_HIGH_WATER } from './types.js';
+import { type ChannelEvents, type HostChannel, OUTPUT_HIGH_WATER, OUTPUT_LIMIT } from './types.js';
 
 const EAGAIN = -11;
 const EINTR = -4;
@@ -178,7 +178,7 @@ export class FdChannel implements HostChannel {
       const rest = data.slice(n > 0 ? n : 0);
       this.queue.push(rest);
       this.queued += rest.length;
-    } else {
+    } else if (this.queued + data.length <= OUTPUT_LIMIT) {
       this.queue.push(data.slice());
       this.queued += data.length;
     }

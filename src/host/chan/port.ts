@@ -10,7 +10,7 @@
 
 import { type Server, type Socket, createServer } from 'node:net';
 import { TELNET_GREETING, TelnetParser, telnetEscape } from './telnet.js';
-import { ChannelError, type ChannelEvents, type HostChannel, OUTPUT_HIGH_WATER } from './types.js';
+import { ChannelError, type ChannelEvents, type HostChannel, OUTPUT_HIGH_WATER, OUTPUT_LIMIT } from './types.js';
 
 const BANNER =
   '*****************************************************************\r\n' +
@@ -185,8 +185,9 @@ export class PortChannel implements HostChannel {
     const esc = telnetEscape(data);
     const s = this.socket;
     if (s) {
+      if (s.writableLength > OUTPUT_LIMIT) return false;
       if (!s.write(esc === data ? Buffer.from(data) : esc)) this.congested = s.writableLength >= OUTPUT_HIGH_WATER;
-    } else {
+    } else if (this.pendingBytes < OUTPUT_LIMIT) {
       // Kept for the next client, up to the high-water mark; then the guest's writer waits.
       this.pending.push(esc === data ? data.slice() : esc);
       this.pendingBytes += esc.length;

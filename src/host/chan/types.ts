@@ -49,3 +49,8 @@ export interface LineIdentity {
 
 /** UML's output buffer is 4095 bytes per line; above this a channel says "congested". */
 export const OUTPUT_HIGH_WATER = 64 * 1024;
+/**
+ * What a channel keeps for a reader that does not read, for devices that cannot wait
+ * (virtio consoles, see src/virtio/console.ts); beyond it output is dropped.
+ */
+export const OUTPUT_LIMIT = 16 * 1024 * 1024;
