@@ -31,7 +31,11 @@ export const VIRTIO_CONSOLE_RESIZE = 5;
 export const VIRTIO_CONSOLE_PORT_OPEN = 6;
 export const VIRTIO_CONSOLE_PORT_NAME = 7;
 
-const QUEUE_SIZE = 128;
+// Linux posts one page per receive-queue entry for every port: with 24 ports a
+// queue of 128 would pin 12 MiB of a small guest's RAM. 16 pages (64 KiB) of
+// input in flight per port is plenty for a terminal.
+const QUEUE_SIZE = 16;
+const LEGACY_QUEUE_SIZE = 128;
 const CTRL_RX = 2;
 const CTRL_TX = 3;
 
@@ -164,7 +168,7 @@ export class VirtioConsole implements VirtioDevice {
     this.features = multi
       ? featureBits(VIRTIO_CONSOLE_F_EMERG_WRITE, VIRTIO_CONSOLE_F_MULTIPORT, VIRTIO_CONSOLE_F_SIZE)
       : featureBits(VIRTIO_CONSOLE_F_EMERG_WRITE);
-    this.queueMaxSizes = new Array(multi ? 2 + 2 * this.maxPorts : 2).fill(QUEUE_SIZE);
+    this.queueMaxSizes = new Array(multi ? 2 + 2 * this.maxPorts : 2).fill(multi ? QUEUE_SIZE : LEGACY_QUEUE_SIZE);
   }
 
   /** Console port `id`. */
