@@ -39,6 +39,8 @@ export class GuestAgent {
   /** utsname fields as the agent reported them at start ("Linux tuml 6.1.x #1 … riscv64"). */
   uname: string | undefined;
   private ready = false;
+  /** The agent (re)started and takes requests. */
+  onReady: (() => void) | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private line: Buffer[] = [];
@@ -133,6 +135,7 @@ export class GuestAgent {
       if (this.pending.size) this.reset('the guest agent restarted');
       this.uname = decode(m[2]).toString('latin1');
       this.ready = true;
+      this.onReady?.();
       return;
     }
     const id = Number(m[1]);

@@ -77,6 +77,7 @@ export class McInstance implements McTarget {
   private readonly agent: GuestAgent;
   private readonly banner: string | undefined;
   private stopped = false;
+  private readonly hotDisks = new Map<string, number>();
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private watchdogLeft = 0;
   private logTail = '';
@@ -96,6 +97,10 @@ export class McInstance implements McTarget {
     this.banner = o.kernelImage ? kernelBanner(o.kernelImage) : undefined;
     const agentPort = o.addPort(AGENT_PORT, { write: (d) => this.agent.input(d) });
     this.agent = new GuestAgent(agentPort);
+    // Disks hot-added before the agent ran (or before a reboot) get their nodes now.
+    this.agent.onReady = () => {
+      for (const [name, base] of this.hotDisks) this.ubdChanged(name, base, true);
+    };
     agentPort.setHostConnected(true);
     agentPort.onSpace = () => this.agent.onSpace();
     const wd = o.addPort(WATCHDOG_PORT, { write: () => this.feedWatchdog() });
@@ -124,6 +129,9 @@ export class McInstance implements McTarget {
   /** A disk went into or out of a spare slot: the guest's /dev/<name> follows (best effort). */
   ubdChanged(name: string, mmioBase: number, present: boolean): void {
     if (!/^ubd[a-p]$/.test(name)) return;
+    if (present) this.hotDisks.set(name, mmioBase);
+    else this.hotDisks.delete(name);
+    if (!this.agent.isReady) return; // done when it starts
     void this.ask('ubd', `${name} ${mmioBase.toString(16)} ${present ? 1 : 0}`).then((a) => {
       if (a instanceof Error || a.status !== 'ok') this.o.log(`mconsole: could not update /dev/${name} in the guest`);
     });
