@@ -2,12 +2,12 @@
 // one boot of the default image: two consoles sharing one telnet port (Debian's
 // telnet client; a third client gets UML's banner and the next free line, and
 // its NAWS window size reaches the guest), a serial line on a new pty driven by
-// screen inside tmux, a serial line on inherited descriptors (a socket pair in,
+// screen inside tmux, a serial line on inherited descriptors (a FIFO in,
 // a file out), con0 on stdin/stdout. Plus: bad channel specs are one error line.
 
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,15 +52,21 @@ function tmux(sock: string, ...args: string[]): string {
   return r.stdout ?? '';
 }
 
-test('con/ssl lines on port (shared, telnet), pts (screen in tmux), fd (pipe in, file out) and stdio', { timeout: 240_000 }, async (t) => {
+test('con/ssl lines on port (shared, telnet), pts (screen in tmux), fd (FIFO in, file out) and stdio', { timeout: 240_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tuml-con-'));
   const port = await freePort();
   const outFile = join(dir, 'ssl2.out');
   const outFd = openSync(outFile, 'w');
+  // The input side is a real pipe (a FIFO, opened read-write so that neither open blocks).
+  const fifo = join(dir, 'ssl2.in');
+  spawnSync('mkfifo', [fifo]);
+  const inFd = openSync(fifo, 'r+');
   const p = spawn(process.execPath, [tuml, 'mem=64M', `con1=port:${port}`, `con2=port:${port}`, 'ssl1=pts', 'ssl2=fd:3,fd:4'], {
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe', outFd],
+    stdio: ['pipe', 'pipe', 'pipe', inFd, outFd],
   });
   closeSync(outFd);
+  const feed = openSync(fifo, 'w');
+  closeSync(inFd);
   const children: ChildProcess[] = [p];
   const sock = join(dir, 'tmux.sock');
   t.after(() => {
@@ -132,7 +138,7 @@ test('con/ssl lines on port (shared, telnet), pts (screen in tmux), fd (pipe in,
   tmux(sock, 'send-keys', 'echo on-$(tty | tr / _)', 'Enter');
   await pane(/^on-_dev_ttyS1/m, 'tty on the pts line');
 
-  // ssl2=fd:3,fd:4: input through the inherited socket, output into the file.
+  // ssl2=fd:3,fd:4: input through the inherited pipe (FIFO), output into the file.
   const fileHas = async (re: RegExp, what: string) => {
     const deadline = Date.now() + 60_000;
     while (!re.test(readFileSync(outFile, 'latin1'))) {
@@ -141,7 +147,7 @@ test('con/ssl lines on port (shared, telnet), pts (screen in tmux), fd (pipe in,
     }
   };
   await fileHas(/tuml login: /, 'the login prompt in the file');
-  const fd3 = p.stdio[3] as NodeJS.WritableStream;
+  const fd3 = { write: (s: string) => writeSync(feed, s) };
   fd3.write('root\n');
   await fileHas(/tuml:~# /, 'a shell');
   fd3.write('echo fd-$((6 * 7)) $(tty)\n');
