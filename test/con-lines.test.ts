@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -290,4 +290,36 @@ test('a reader that stalls loses nothing (a console and a serial line on telnet 
   assert.deepEqual(clients.map((c) => c.count()), [N, N]);
   for (const c of clients) c.s.destroy();
   p.stdin.write('poweroff\n');
+});
+
+test('the real uml_mconsole queries, reconfigures and removes lines; a telnet client reaches the new channel', { skip: !existsSync('/usr/bin/uml_mconsole') && 'uml-utilities is not installed', timeout: 120_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuml-conmc-'));
+  const port = await freePort();
+  const p = spawn(process.execPath, [tuml, 'mem=64M', 'con0=null', 'con1=pts', 'ssl2=null', `uml_dir=${dir}/`, 'umid=lines'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  t.after(() => void p.kill('SIGKILL'));
+  const err = new Watch();
+  p.stderr.on('data', (d: Buffer) => err.add(d));
+  const sock = join(dir, 'lines', 'mconsole');
+  await err.until(/Virtual console 1 assigned device '\/dev\/pts\/\d+'/, 'the getty opening con1');
+  const um = (...args: string[]) => spawnSync('uml_mconsole', [sock, ...args], { encoding: 'utf8' }).stdout;
+  assert.match(um('config', 'con1'), /^OK pts:\/dev\/pts\/\d+\n$/);
+  assert.equal(um('config', 'con3'), 'OK xterm\n', "UML's default for the other consoles");
+  assert.equal(um('config', 'ssl2'), 'OK null\n');
+  assert.equal(um('config', 'con16'), 'ERR device number out of range\n');
+  assert.match(um('config', 'con1=bogus'), /^ERR no such channel type "bogus"/);
+  assert.equal(um('config', `con1=port:${port}`), 'OK \n');
+  assert.equal(um('config', 'con1'), `OK port:${port}\n`);
+  const c = createConnection({ host: '127.0.0.1', port });
+  const cw = new Watch();
+  c.on('data', (d) => cw.add(d));
+  for (let i = 0; !/tuml login: /.test(cw.text); i++) {
+    if (i % 10 === 0) c.write('\r\n'); // getty prompts again on an empty line
+    assert.ok(i < 300, cw.text);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  c.destroy();
+  assert.equal(um('remove', 'con1'), 'OK \n');
+  assert.equal(um('config', 'con1'), 'OK none\n');
+  assert.equal(um('remove', 'con1'), "ERR configured as 'none'\n");
+  um('halt');
 });
