@@ -301,7 +301,6 @@ export class MconsoleServer {
   }
 }
 
-export { OK as mcOk, ERR as mcErr };
 
 /** simple_strtoul(s, NULL, 0): the leading C integer literal, 0 when there is none. */
 function strtoul(s: string): number {
