@@ -99,8 +99,8 @@ test('tuml mconsole drives the real UML kernel and prints what uml_mconsole prin
       ['nonsense'], ['versionXYZ'], ['mconsole-version'],
     ];
     for (const c of same) assert.deepEqual(await tm(...c), await um(...c), c.join(' '));
-    // Live values: the same shape.
-    for (const c of [['proc', 'uptime'], ['sysrq', 'm']]) {
+    // Live values: the same shape. (Not `sysrq m`: real UML sometimes never answers it.)
+    for (const c of [['proc', 'uptime'], ['proc', 'meminfo']]) {
       const a = await um(...c);
       const b = await tm(...c);
       assert.equal(b.code, a.code, c.join(' '));
