@@ -174,7 +174,7 @@ EOF
 export SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH KBUILD_BUILD_TIMESTAMP='$KBUILD_BUILD_TIMESTAMP'
 export KBUILD_BUILD_USER=tuml KBUILD_BUILD_HOST=tuml KBUILD_BUILD_VERSION=1 E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH
 tar -C images/work -xf /usr/src/linux-source-6.1.tar.xz
-for p in images/kernel/patches/*.patch; do patch -d images/work/linux-source-6.1 -p1 < $p; done
+for p in images/kernel/patches/*.patch; do patch -d images/work/linux-source-6.1 -p1 < \$p; done
 make ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- tinyconfig
 ARCH=riscv scripts/kconfig/merge_config.sh -m .config images/kernel/tuml.config
 make ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- olddefconfig   # then: every requested option checked
