@@ -1,7 +1,8 @@
 // Runs every compiled test file (dist/test/**/*.test.js) with node:test.
 // Node 20's --test takes no globs, so the files are listed here. Exit status passes through.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,9 +32,14 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+// A home of their own: instances the tests kill leave their ~/.uml/<umid> behind (as UML
+// does after a crash), and that belongs in a scratch folder, not in the user's home.
+const home = mkdtempSync(join(tmpdir(), 'tuml-test-home-'));
 const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, ...files], {
   cwd: root,
   stdio: 'inherit',
+  env: { ...process.env, HOME: home },
 });
+rmSync(home, { recursive: true, force: true });
 if (r.error) throw r.error;
 process.exit(r.status ?? 1);
