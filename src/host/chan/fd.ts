@@ -44,7 +44,15 @@ export interface FdChannelOptions {
   name: string;
   /** Follow SIGWINCH for this terminal (fd, port and xterm channels in UML). */
   watchWinch?: boolean;
+  /**
+   * Watch the size of a pty whose other end belongs to someone else (pts, tty and xterm
+   * channels): no SIGWINCH reaches tuml for it, so the size is sampled instead.
+   */
+  pollWinsize?: boolean;
 }
+
+/** How often a pty's size is sampled (a resize reaches the guest within this). */
+const WINSIZE_POLL_MS = 250;
 
 export class FdChannel implements HostChannel {
   private poller: native.Poller | undefined;
@@ -58,9 +66,15 @@ export class FdChannel implements HostChannel {
   private closed = false;
   private restoreNb: boolean | undefined;
   private readonly buf = new Uint8Array(4096);
+  private lastSize = '';
+  private sizeTimer: ReturnType<typeof setInterval> | undefined;
   private readonly onWinch = () => {
     const w = this.winsize();
-    if (w) this.events?.resize?.(w.rows, w.cols);
+    if (!w) return;
+    const key = `${w.rows}x${w.cols}`;
+    if (key === this.lastSize) return;
+    this.lastSize = key;
+    this.events?.resize?.(w.rows, w.cols);
   };
 
   constructor(
@@ -89,6 +103,12 @@ export class FdChannel implements HostChannel {
     if (!this.opts.owned) this.restoreNb = true;
     native.setNonBlocking(this.fd, true);
     if (tty && this.opts.watchWinch) process.on('SIGWINCH', this.onWinch);
+    if (tty && this.opts.pollWinsize) {
+      const w = this.winsize();
+      if (w) this.lastSize = `${w.rows}x${w.cols}`;
+      this.sizeTimer = setInterval(this.onWinch, WINSIZE_POLL_MS);
+      this.sizeTimer.unref?.();
+    }
     try {
       this.poller = native.poller(this.fd, (err, readable, writable) => this.ready(err, readable, writable));
     } catch {
@@ -253,6 +273,7 @@ export class FdChannel implements HostChannel {
     if (this.spin) clearImmediate(this.spin);
     if (this.writeTimer) clearTimeout(this.writeTimer);
     process.off('SIGWINCH', this.onWinch);
+    if (this.sizeTimer) clearInterval(this.sizeTimer);
     this.poller?.close();
     this.poller = undefined;
     const t = toRestore.get(this.fd);

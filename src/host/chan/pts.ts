@@ -36,7 +36,7 @@ export class PtsChannel implements HostChannel {
     }
     this.slave = p.slave;
     this.path = p.path;
-    this.inner = new FdChannel(p.master, { input: true, output: true, owned: true, name: `${this.type}:${p.path}`, raw: this.raw });
+    this.inner = new FdChannel(p.master, { input: true, output: true, owned: true, name: `${this.type}:${p.path}`, raw: this.raw, pollWinsize: true });
     this.inner.open(events);
     log(`${this.who.kind === 'con' ? 'Virtual console' : 'Serial line'} ${this.who.index} assigned device '${p.path}'`);
   }

@@ -26,7 +26,7 @@ export class TtyChannel implements HostChannel {
     } catch (e) {
       throw new ChannelError(`tty_open : failed to open "${this.device}": ${(e as NodeJS.ErrnoException).code ?? e}`);
     }
-    this.inner = new FdChannel(fd, { ...this.dirs, owned: true, name: `tty:${this.device}`, raw: this.raw });
+    this.inner = new FdChannel(fd, { ...this.dirs, owned: true, name: `tty:${this.device}`, raw: this.raw, pollWinsize: true });
     try {
       this.inner.open(events);
     } catch (e) {

@@ -57,7 +57,7 @@ export class XtermChannel implements HostChannel {
     this.child.on('exit', () => {
       this.child = undefined;
     });
-    this.inner = new FdChannel(p.master, { input: true, output: true, owned: true, name: 'xterm' });
+    this.inner = new FdChannel(p.master, { input: true, output: true, owned: true, name: 'xterm', pollWinsize: true });
     this.inner.open({
       ...events,
       data: (d) => {
