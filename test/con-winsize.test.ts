@@ -1,5 +1,6 @@
-// A pts console's window size follows its client: every change the client makes reaches
-// the guest's tty (a virtio-console resize), as UML's SIGWINCH handling gives its lines.
+// A pts console's window size follows its client: the size it has when it attaches and
+// every later change reach the guest's tty (a virtio-console resize), as UML's SIGWINCH
+// handling gives its lines.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -54,12 +55,14 @@ test('pts console: the client\'s window size and its changes reach the guest', {
         await new Promise((r) => setTimeout(r, 50));
       }
     };
+    // The client sets its size as soon as it attaches; it must survive the login. (A pty's
+    // size is sampled every 250 ms: a scripted login is faster than that, a person is not.)
+    native.setWinsize(slave, 33, 111);
+    await new Promise((r) => setTimeout(r, 600));
     send('\r');
     await until(/login: *$/, 'the login prompt', '\r');
     send('root\r');
     await until(/tuml:~# /, 'the shell');
-    native.setWinsize(slave, 33, 111);
-    await new Promise((r) => setTimeout(r, 1000));
     send('stty size\r');
     assert.equal((await until(/^(\d+ \d+)\r?$/m, 'the first size'))[1], '33 111');
 
