@@ -5,35 +5,16 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { realUmlMissing, stageUmlRoot, umlBin } from './helpers/real-uml.js';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..', '..');
 const tuml = join(root, 'dist', 'tools', 'tuml.js');
-const wrapper = join(root, '..', 'shared', 'tools', 'real-uml', 'real-uml');
-const umlBin = existsSync(wrapper) ? wrapper : '/usr/bin/linux';
-
-function isStatic(file: string): boolean {
-  if (!existsSync(file)) return false;
-  const b = readFileSync(file);
-  if (b.readUInt32BE(0) !== 0x7f454c46 || b[4] !== 2) return false;
-  const phoff = Number(b.readBigUInt64LE(32));
-  const phentsize = b.readUInt16LE(54);
-  const phnum = b.readUInt16LE(56);
-  for (let i = 0; i < phnum; i++) if (b.readUInt32LE(phoff + i * phentsize) === 3) return false; // PT_INTERP
-  return true;
-}
-const busybox = ['/bin/busybox', '/usr/bin/busybox'].find(isStatic);
-const missing = !existsSync('/usr/bin/linux')
-  ? 'user-mode-linux is not installed'
-  : !existsSync('/usr/bin/uml_mconsole')
-    ? 'uml-utilities is not installed'
-    : !busybox
-      ? 'no static busybox (busybox-static) for the real UML guest'
-      : false;
+const missing = realUmlMissing('/usr/bin/uml_mconsole');
 
 const dir = mkdtempSync(join(tmpdir(), 'tuml-mc-interop-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,12 +44,7 @@ function exec(cmd: string, args: string[], input = '', timeoutMs = 20_000): Prom
 
 test('tuml mconsole drives the real UML kernel and prints what uml_mconsole prints', { skip: missing, timeout: 180_000 }, async () => {
   const rootDir = join(dir, 'root');
-  for (const d of ['bin', 'proc', 'sys', 'dev', 'tmp']) mkdirSync(join(rootDir, d), { recursive: true });
-  writeFileSync(join(rootDir, 'bin', 'busybox'), readFileSync(busybox as string));
-  chmodSync(join(rootDir, 'bin', 'busybox'), 0o755);
-  symlinkSync('busybox', join(rootDir, 'bin', 'sh'));
-  writeFileSync(join(rootDir, 'init'), '#!/bin/sh\n/bin/busybox mount -t proc proc /proc\nwhile :; do /bin/busybox sleep 1; done\n');
-  chmodSync(join(rootDir, 'init'), 0o755);
+  stageUmlRoot(rootDir, ['proc', 'sys', 'dev', 'tmp'], '#!/bin/sh\n/bin/busybox mount -t proc proc /proc\nwhile :; do /bin/busybox sleep 1; done\n');
   const img = join(dir, 'root.ext4');
   const mk = await exec('mkfs.ext4', ['-q', '-d', rootDir, img, '16M']);
   assert.equal(mk.code, 0, mk.err);

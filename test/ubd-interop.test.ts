@@ -2,43 +2,21 @@
 // uml-utilities. Real UML's guest writes a COW file that tuml's guest then reads and extends;
 // tuml's guest writes a COW file that real UML boots and uml_moo merges; a COW file tuml
 // creates at boot is byte-identical to uml_mkcow's.
-//
 // Real UML runs an x86-64 guest: its root is a small ext4 made from the host's static busybox.
-// On CPUs whose XSAVE area is larger than UML 6.1 expects, the project's real-uml wrapper
-// (a sibling checkout's tools/real-uml/real-uml) is used when present.
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { realUmlMissing, stageUmlRoot, umlBin } from './helpers/real-uml.js';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..', '..');
 const tuml = join(root, 'dist', 'tools', 'tuml.js');
-const wrapper = join(root, '..', 'shared', 'tools', 'real-uml', 'real-uml');
-const umlBin = existsSync(wrapper) ? wrapper : '/usr/bin/linux';
-/** An ELF executable without a program interpreter runs in any root. */
-function isStatic(file: string): boolean {
-  if (!existsSync(file)) return false;
-  const b = readFileSync(file);
-  if (b.readUInt32BE(0) !== 0x7f454c46 || b[4] !== 2) return false;
-  const phoff = Number(b.readBigUInt64LE(32));
-  const phentsize = b.readUInt16LE(54);
-  const phnum = b.readUInt16LE(56);
-  for (let i = 0; i < phnum; i++) if (b.readUInt32LE(phoff + i * phentsize) === 3) return false; // PT_INTERP
-  return true;
-}
-const busybox = ['/bin/busybox', '/usr/bin/busybox'].find(isStatic);
-const missing = !existsSync('/usr/bin/linux')
-  ? 'user-mode-linux is not installed'
-  : !existsSync('/usr/bin/uml_moo')
-    ? 'uml-utilities is not installed'
-    : !busybox
-      ? 'no static busybox (busybox-static) for the real UML guest'
-      : false;
+const missing = realUmlMissing('/usr/bin/uml_moo');
 const opts = { skip: missing, timeout: 240_000 };
 
 const dir = mkdtempSync(join(tmpdir(), 'tuml-ubd-interop-'));
@@ -85,11 +63,7 @@ const sha = (f: string): string => createHash('sha256').update(readFileSync(f)).
 /** An x86-64 ext4 root for real UML: static busybox and an init that reports and writes. */
 function makeBase(): void {
   const t = p('tree');
-  for (const d of ['bin', 'dev', 'proc', 'sys', 'mnt', 'tmp', 'etc']) mkdirSync(join(t, d), { recursive: true });
-  writeFileSync(join(t, 'bin', 'busybox'), readFileSync(busybox!));
-  chmodSync(join(t, 'bin', 'busybox'), 0o755);
-  symlinkSync('busybox', join(t, 'bin', 'sh'));
-  writeFileSync(join(t, 'init'), [
+  stageUmlRoot(t, ['dev', 'proc', 'sys', 'mnt', 'tmp', 'etc'], [
     '#!/bin/sh',
     'B=/bin/busybox',
     '$B mount -t proc proc /proc',
@@ -99,7 +73,6 @@ function makeBase(): void {
     '$B poweroff -f',
     '',
   ].join('\n'));
-  chmodSync(join(t, 'init'), 0o755);
   const mk = spawnSync('mkfs.ext4', ['-q', '-F', '-d', t, p('base.ext4'), '16M'], { encoding: 'utf8' });
   assert.equal(mk.status, 0, mk.stderr);
   utimesSync(p('base.ext4'), 1700000000, 1700000000);
