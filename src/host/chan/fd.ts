@@ -300,3 +300,40 @@ export class FdChannel implements HostChannel {
     }
   }
 }
+
+/**
+ * A channel that opens a descriptor of its own (a pty, a terminal device) and from then on
+ * is an FdChannel on it; a pty slave it keeps open beside the master is closed with it.
+ */
+export abstract class FdBackedChannel implements HostChannel {
+  protected inner: FdChannel | undefined;
+  protected slave = -1;
+
+  abstract describe(): string;
+  abstract open(events: ChannelEvents, log: (line: string) => void): void;
+
+  write(data: Uint8Array): boolean {
+    return this.inner ? this.inner.write(data) : true;
+  }
+  pauseInput(): void {
+    this.inner?.pauseInput();
+  }
+  resumeInput(): void {
+    this.inner?.resumeInput();
+  }
+  winsize(): { rows: number; cols: number } | undefined {
+    return this.inner?.winsize();
+  }
+  close(): void {
+    this.inner?.close();
+    this.inner = undefined;
+    if (this.slave >= 0) {
+      try {
+        native.close(this.slave);
+      } catch {
+        // closed
+      }
+      this.slave = -1;
+    }
+  }
+}

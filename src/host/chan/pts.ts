@@ -9,19 +9,19 @@
 // channel's queue) until a client attaches and reads it.
 
 import * as native from '../native/index.js';
-import { FdChannel } from './fd.js';
-import { ChannelError, type ChannelEvents, type HostChannel, type LineIdentity } from './types.js';
+import { FdBackedChannel, FdChannel } from './fd.js';
+import { ChannelError, type ChannelEvents, type LineIdentity } from './types.js';
 
-export class PtsChannel implements HostChannel {
-  private inner: FdChannel | undefined;
-  private slave = -1;
+export class PtsChannel extends FdBackedChannel {
   path: string | undefined;
 
   constructor(
     private readonly type: 'pts' | 'pty',
     private readonly who: LineIdentity,
     private readonly raw = true,
-  ) {}
+  ) {
+    super();
+  }
 
   describe(): string {
     return this.path ? `${this.type}:${this.path}` : this.type;
@@ -39,30 +39,5 @@ export class PtsChannel implements HostChannel {
     this.inner = new FdChannel(p.master, { input: true, output: true, owned: true, name: `${this.type}:${p.path}`, raw: this.raw, pollWinsize: true });
     this.inner.open(events);
     log(`${this.who.kind === 'con' ? 'Virtual console' : 'Serial line'} ${this.who.index} assigned device '${p.path}'`);
-  }
-
-  write(data: Uint8Array): boolean {
-    return this.inner ? this.inner.write(data) : true;
-  }
-  pauseInput(): void {
-    this.inner?.pauseInput();
-  }
-  resumeInput(): void {
-    this.inner?.resumeInput();
-  }
-  winsize(): { rows: number; cols: number } | undefined {
-    return this.inner?.winsize();
-  }
-  close(): void {
-    this.inner?.close();
-    this.inner = undefined;
-    if (this.slave >= 0) {
-      try {
-        native.close(this.slave);
-      } catch {
-        // closed
-      }
-      this.slave = -1;
-    }
   }
 }

@@ -2,17 +2,18 @@
 // slave), opened for the directions the line uses it for.
 
 import { closeSync, constants, openSync } from 'node:fs';
-import { FdChannel } from './fd.js';
-import { ChannelError, type ChannelEvents, type HostChannel } from './types.js';
+import { FdBackedChannel, FdChannel } from './fd.js';
+import { ChannelError, type ChannelEvents } from './types.js';
 
-export class TtyChannel implements HostChannel {
-  private inner: FdChannel | undefined;
+export class TtyChannel extends FdBackedChannel {
 
   constructor(
     private readonly device: string,
     private readonly dirs: { input: boolean; output: boolean },
     private readonly raw = true,
-  ) {}
+  ) {
+    super();
+  }
 
   describe(): string {
     return `tty:${this.device}`;
@@ -34,22 +35,5 @@ export class TtyChannel implements HostChannel {
       closeSync(fd);
       throw new ChannelError(`tty_open : "${this.device}": ${(e as Error).message}`);
     }
-  }
-
-  write(data: Uint8Array): boolean {
-    return this.inner ? this.inner.write(data) : true;
-  }
-  pauseInput(): void {
-    this.inner?.pauseInput();
-  }
-  resumeInput(): void {
-    this.inner?.resumeInput();
-  }
-  winsize(): { rows: number; cols: number } | undefined {
-    return this.inner?.winsize();
-  }
-  close(): void {
-    this.inner?.close();
-    this.inner = undefined;
   }
 }

@@ -8,8 +8,8 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as native from '../native/index.js';
-import { FdChannel } from './fd.js';
-import { ChannelError, type ChannelEvents, type HostChannel, type LineIdentity } from './types.js';
+import { FdBackedChannel, FdChannel } from './fd.js';
+import { ChannelError, type ChannelEvents, type LineIdentity } from './types.js';
 
 export interface XtermSettings {
   emulator: string;
@@ -18,17 +18,17 @@ export interface XtermSettings {
 
 export const DEFAULT_XTERM: XtermSettings = { emulator: 'xterm', titleSwitch: '-T' };
 
-export class XtermChannel implements HostChannel {
-  private inner: FdChannel | undefined;
+export class XtermChannel extends FdBackedChannel {
   private child: ChildProcess | undefined;
-  private slave = -1;
   /** xterm -S writes its window id as the first line: not guest input. */
   private skippingId = true;
 
   constructor(
     private readonly who: LineIdentity,
     private readonly settings: XtermSettings = DEFAULT_XTERM,
-  ) {}
+  ) {
+    super();
+  }
 
   describe(): string {
     return 'xterm';
@@ -73,29 +73,8 @@ export class XtermChannel implements HostChannel {
     });
   }
 
-  write(data: Uint8Array): boolean {
-    return this.inner ? this.inner.write(data) : true;
-  }
-  pauseInput(): void {
-    this.inner?.pauseInput();
-  }
-  resumeInput(): void {
-    this.inner?.resumeInput();
-  }
-  winsize(): { rows: number; cols: number } | undefined {
-    return this.inner?.winsize();
-  }
-  close(): void {
-    this.inner?.close();
-    this.inner = undefined;
-    if (this.slave >= 0) {
-      try {
-        native.close(this.slave);
-      } catch {
-        // closed
-      }
-      this.slave = -1;
-    }
+  override close(): void {
+    super.close();
     this.child?.kill('SIGKILL');
     this.child = undefined;
   }
