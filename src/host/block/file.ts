@@ -31,33 +31,34 @@ export function pwriteAll(fd: number, src: Uint8Array, pos: number): void {
 
 /** preadv until every buffer is full; bytes past end of file read as zeros. */
 export function preadvAll(fd: number, bufs: Uint8Array[], pos: number): void {
-  let total = 0;
-  for (const b of bufs) total += b.length;
-  const n = fs.readvSync(fd, bufs, pos);
-  if (n === total) return;
-  // Short (end of file, or fewer buffers than asked taken at once): finish one by one.
-  let off = 0;
-  for (const b of bufs) {
-    const end = off + b.length;
-    if (end > n) {
-      const start = Math.max(0, n - off);
-      preadAll(fd, b.subarray(start), pos + off + start);
-    }
-    off = end;
-  }
+  vectored(fd, bufs, pos, fs.readvSync, preadAll);
 }
 
 export function pwritevAll(fd: number, bufs: Uint8Array[], pos: number): void {
+  vectored(fd, bufs, pos, fs.writevSync, pwriteAll);
+}
+
+/**
+ * One readv/writev for the whole request; when it comes back short (end of file, or fewer
+ * buffers taken at once), the rest is finished buffer by buffer with `rest`.
+ */
+function vectored(
+  fd: number,
+  bufs: Uint8Array[],
+  pos: number,
+  once: (fd: number, bufs: Uint8Array[], pos: number) => number,
+  rest: (fd: number, b: Uint8Array, pos: number) => void,
+): void {
   let total = 0;
   for (const b of bufs) total += b.length;
-  const n = fs.writevSync(fd, bufs, pos);
+  const n = once(fd, bufs, pos);
   if (n === total) return;
   let off = 0;
   for (const b of bufs) {
     const end = off + b.length;
     if (end > n) {
       const start = Math.max(0, n - off);
-      pwriteAll(fd, b.subarray(start), pos + off + start);
+      rest(fd, b.subarray(start), pos + off + start);
     }
     off = end;
   }
