@@ -141,7 +141,12 @@ test('con=, conN=, ssl=, sslN=: precedence, split pairs, every channel type, err
   assert.equal(c.ssl[13] !== 'none' && c.ssl[13].input.type, 'pty', 'ssl015 is octal 13');
   // Logins run on the lines the command line gave a channel other than null.
   assert.match(c.cmdline, / tuml\.getty=16\.200e earlycon=sbi$/);
-  assert.match(error('con0=bogus'), /^tuml: con0=bogus: no such channel type "bogus"/);
+  // A channel type nobody knows leaves the line unconfigured with a warning, as UML boots on.
+  const bogus = run('con0=bogus', 'con1=/dev/tty8');
+  assert.equal(bogus.con[0], 'none');
+  assert.equal(bogus.con[1], 'none');
+  assert.match(bogus.warnings[0], /^con0=bogus: no such channel type "bogus".*the line stays unconfigured$/);
+  assert.match(bogus.warnings[1], /^con1=\/dev\/tty8: .*\(for a host terminal: con1=tty:\/dev\/tty8\)/);
   assert.match(error('con0=fd'), /channel type 'fd' must specify a file descriptor/);
   assert.match(error('con0=fd:x'), /couldn't parse file descriptor 'x'/);
   assert.match(error('ssl1=tty'), /channel type 'tty' must specify a device/);

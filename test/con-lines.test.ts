@@ -160,7 +160,7 @@ test('con/ssl lines on port (shared, telnet), pts (screen in tmux), fd (FIFO in,
 
 test('bad channel specs: one clear error line, status 1, no boot', { timeout: 30_000 }, () => {
   for (const [arg, re] of [
-    ['con1=bogus', /^tuml: con1=bogus: no such channel type "bogus"/],
+    ['con1=tty', /^tuml: con1=tty: channel type 'tty' must specify a device/],
     ['ssl3=fd:x', /^tuml: ssl3=fd:x: couldn't parse file descriptor 'x'/],
     ['con2=port:99999', /^tuml: con2=port:99999: port channel: bad port number '99999'/],
     ['ssl99=pts', /^tuml: ssl99=pts: Device number out of range/],

@@ -245,3 +245,19 @@ test('multiport: a congested named port holds further guest output until resumeO
   assert.equal(cons.join(''), 'xy');
   assert.equal(ctx.takeUsed().length, 2);
 });
+
+test('multiport: input waits until the guest opens the port (Linux drops data on a port it has not opened)', () => {
+  const { con, drv, post, received, send } = multiSetup(2, 0);
+  post(8);
+  send(0, VIRTIO_CONSOLE_DEVICE_READY, 1);
+  send(0, VIRTIO_CONSOLE_PORT_READY, 1);
+  received();
+  const rx = drv.queues[0];
+  const h = rx.add([{ len: 32, writable: true }]);
+  drv.kick(0);
+  assert.equal(con.console(0).send(enc('echo hi\n')), 8, 'taken by the host-side buffer');
+  assert.deepEqual(rx.takeUsed(), [], 'not delivered before PORT_OPEN');
+  send(0, VIRTIO_CONSOLE_PORT_OPEN, 1);
+  assert.deepEqual(rx.takeUsed(), [{ id: h, len: 8 }]);
+  assert.equal(dec(rx.written(h, 8)), 'echo hi\n');
+});

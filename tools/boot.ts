@@ -1,10 +1,11 @@
 // `tuml [UML arguments...]`: boots the default guest image (images/default/Image
 // and its initramfs) with a UML command line. Exit status: the guest's poweroff
 // status (0 normally), 0 after a reboot with `noreboot`, 1 after SIGINT/SIGTERM
-// or a fatal error, 1 for a bad command line.
+// or a fatal error, 1 for a bad command line, 134 after a guest kernel panic.
 //
 // Debugging aid: `kill -USR2 <pid>` prints the hart's registers to stderr.
 
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { coreModule, packageRoot, packageVersion } from '../src/host/wasm.js';
 import { BootError, type MachineExit } from '../src/machine/machine.js';
@@ -25,6 +26,10 @@ export async function boot(argv: string[]): Promise<number> {
       return 0;
     case 'version':
       process.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    case 'showconfig':
+      // UML prints the configuration its kernel was built with: here, the default image's kernel.
+      process.stdout.write(readFileSync(join(packageRoot(), 'images', 'kernel', 'config-6.1-tuml'), 'latin1'));
       return 0;
     case 'error':
       log(parsed.message);
@@ -88,6 +93,9 @@ export async function boot(argv: string[]): Promise<number> {
       return 0;
     case 'stopped':
       return 1;
+    case 'panic':
+      // UML ends a panicked instance with abort(): the shell sees 134 (128 + SIGABRT).
+      return 134;
     case 'fatal':
       log(`tuml: ${exit.message}`);
       log(machine.debugState());

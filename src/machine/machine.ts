@@ -86,6 +86,7 @@ export type MachineExit =
   | { kind: 'poweroff'; code: number }
   | { kind: 'reboot' } // only with noreboot
   | { kind: 'stopped' } // the host called stop()
+  | { kind: 'panic'; message: string } // the host saw the guest kernel panic (panic())
   | { kind: 'fatal'; message: string };
 
 export class BootError extends Error {}
@@ -103,14 +104,19 @@ export interface BootLayout {
 const IMAGE_MAGIC = 'RISCV\0\0\0';
 const IMAGE_MAGIC2 = 'RSC\x05';
 
+/** Whether `k` starts with a RISC-V Linux Image header (magic "RISCV" or "RSC\x05"). */
+export function isRiscvImage(k: Uint8Array): boolean {
+  const str = (off: number, n: number) => String.fromCharCode(...k.subarray(off, off + n));
+  return k.length >= 64 && (str(48, 8) === IMAGE_MAGIC || str(56, 4) === IMAGE_MAGIC2);
+}
+
 /** Reads the RISC-V Image header (Documentation/riscv/boot-image-header.rst). */
 export function parseKernelImage(k: Uint8Array): { textOffset: number; imageSize: number } {
   if (k.length >= 4 && k[0] === 0x7f && k[1] === 0x45 && k[2] === 0x4c && k[3] === 0x46) {
     throw new BootError('the kernel is an ELF file (vmlinux); use the flat Image (arch/riscv/boot/Image)');
   }
   const dv = new DataView(k.buffer, k.byteOffset, k.byteLength);
-  const str = (off: number, n: number) => String.fromCharCode(...k.subarray(off, off + n));
-  if (k.length >= 64 && (str(48, 8) === IMAGE_MAGIC || str(56, 4) === IMAGE_MAGIC2)) {
+  if (isRiscvImage(k)) {
     const u64 = (off: number) => dv.getUint32(off + 4, true) * 0x1_0000_0000 + dv.getUint32(off, true);
     const textOffset = u64(8);
     const imageSize = u64(16);
@@ -162,6 +168,10 @@ export class Machine {
   private idle = false;
   private paused = false;
   private warnings = 0;
+  /** An end asked for before run() (a signal while waiting for a console client): run() returns it at once. */
+  private early: MachineExit | undefined;
+  private earlyWaiters: ((e: MachineExit) => void)[] = [];
+  private ended = false;
 
   private constructor(private readonly opts: MachineOptions) {
     const power = (req: PowerRequest) => {
@@ -269,6 +279,7 @@ export class Machine {
   /** Runs until the guest powers off (or reboots with noreboot, or a fatal error). */
   run(): Promise<MachineExit> {
     if (this.running) throw new Error('machine already running');
+    if (this.early) return Promise.resolve(this.early);
     this.running = true;
     return new Promise((resolve) => {
       this.exitResolve = resolve;
@@ -279,6 +290,17 @@ export class Machine {
   /** Stops the run loop from the host side (signals, mconsole halt). */
   stop(): void {
     this.finish({ kind: 'stopped' });
+  }
+
+  /** The guest kernel panicked (seen on its console): ends the run. */
+  panic(message: string): void {
+    this.finish({ kind: 'panic', message });
+  }
+
+  /** Calls `f` when stop()/halt()/panic() comes before run() (which then returns that end at once). */
+  onEarlyExit(f: (e: MachineExit) => void): void {
+    if (this.early) f(this.early);
+    else this.earlyWaiters.push(f);
   }
 
   /** An interrupt arrived: end an idle sleep now. */
@@ -331,8 +353,14 @@ export class Machine {
   }
 
   private finish(e: MachineExit): void {
-    if (!this.running) return;
+    if (!this.running) {
+      if (this.early || this.ended) return;
+      this.early = e;
+      for (const f of this.earlyWaiters.splice(0)) f(e);
+      return;
+    }
     this.running = false;
+    this.ended = true;
     this.cancelPending?.();
     this.cancelPending = undefined;
     const r = this.exitResolve;

@@ -6,11 +6,11 @@
 // (the guest's hvc<n>, linked as /dev/tty<n>), ssl<n> the board's UART n (ttyS<n>).
 
 import { randomFillSync } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { BootFileError, readBootFile } from '../host/bootfile.js';
 import { NodeClock, NodeScheduler } from '../host/clock.js';
 import { ChannelError } from '../host/chan/index.js';
 import { Line, type LineGate } from '../host/console/line.js';
-import { Machine, type MachineExit } from '../machine/machine.js';
+import { Machine, type MachineExit, isRiscvImage } from '../machine/machine.js';
 import type { SbiConsole } from '../machine/sbi.js';
 import { type ConsoleBackend, type ConsolePort, VirtioConsole } from '../virtio/console.js';
 import { VirtioBlk } from '../virtio/blk.js';
@@ -82,29 +82,29 @@ export const EXTRA_PORTS = 8;
 export class WireError extends Error {}
 
 export async function wireMachine(config: MachineConfig, opts: WireOptions): Promise<WiredMachine> {
+  // Both must fit in guest RAM; anything else (a device, a directory, a huge file) is refused
+  // before a byte is read past that.
   let kernel: Uint8Array;
   try {
-    kernel = await readFile(opts.kernel);
+    kernel = readBootFile(opts.kernel, config.memBytes);
   } catch (e) {
-    throw new WireError(`cannot read the kernel ${opts.kernel}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    if (e instanceof BootFileError) throw new WireError(e.message);
+    throw e;
   }
+  if (!isRiscvImage(kernel)) throw new WireError(`${opts.kernel}: not a RISC-V Linux kernel Image`);
   let initrd: Uint8Array | undefined;
-  if (config.initrd !== undefined) {
-    // As UML: a missing or empty initrd is reported and the boot goes on without it.
+  const initrdPath = config.initrd ?? opts.defaultInitrd;
+  if (initrdPath !== undefined) {
     try {
-      initrd = await readFile(config.initrd);
-      if (initrd.length === 0) {
-        opts.log(`"${config.initrd}" is empty`);
-        initrd = undefined;
-      }
+      initrd = readBootFile(initrdPath, config.memBytes);
     } catch (e) {
-      opts.log(`Opening '${config.initrd}' failed - err = ${(e as NodeJS.ErrnoException).errno ?? e}`);
+      if (e instanceof BootFileError) throw new WireError(`initrd: ${e.message}`);
+      throw e;
     }
-  } else if (opts.defaultInitrd) {
-    try {
-      initrd = await readFile(opts.defaultInitrd);
-    } catch (e) {
-      throw new WireError(`cannot read the initramfs ${opts.defaultInitrd}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    // As UML: an empty initrd is reported and the boot goes on without it.
+    if (initrd.length === 0) {
+      opts.log(`"${initrdPath}" is empty`);
+      initrd = undefined;
     }
   }
 
@@ -112,8 +112,30 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   const ubdConfigs = withDefaultUnit0(config.ubd, !!config.ubdSync);
   const disks = openDisks(ubdConfigs, hostFileOps, opts.log);
 
-  // Kernel panics reach mconsole's notify socket; the kernel console's text is where they show.
-  const panics = new PanicWatch((msg) => mc?.panicked(msg));
+  // Kernel panics, seen in the kernel console's text: the message goes to stderr and to mconsole's
+  // notify socket. With panic=0 (the kernel's default) the guest would spin forever, so the run
+  // ends, as UML's process does, once the kernel has printed its report; with panic=N the kernel
+  // restarts itself, and a restart refused by noreboot still ends as a panic.
+  const panicTimeout = kernelPanicTimeout(config.cmdline);
+  let panicked: string | undefined;
+  let panicEnd: (() => void) | undefined;
+  const panics = new PanicWatch((msg) => {
+    if (panicked !== undefined) return; // the report's closing line repeats the message
+    panicked = msg;
+    opts.log(`Kernel panic - not syncing: ${msg}`);
+    mc?.panicked(msg);
+    if (panicTimeout !== 0) return;
+    const t = setTimeout(() => machine.panic(msg), PANIC_REPORT_MS);
+    panicEnd = () => {
+      clearTimeout(t);
+      machine.panic(msg);
+    };
+  });
+  const panicEnds = new TextWatch(PANIC_END_MARK, () => panicEnd?.());
+  const watchKernelConsole = (d: Uint8Array) => {
+    panics.feed(d);
+    if (panicEnd) panicEnds.feed(d);
+  };
   let mc: McInstance | undefined;
   const exec = config.exec !== undefined;
   const umid = config.umid;
@@ -148,10 +170,10 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   // The SBI console (earlycon=sbi) writes to the kernel console's line; it has no input.
   const kc = config.kernelConsole;
   const kernelLine = (kc.kind === 'con' ? lines.con : lines.ssl)[kc.index] ?? lines.con[0];
-  const sbiConsole: SbiConsole = { write: (d) => (panics.feed(d), void kernelLine.write(d)), read: () => 0 };
+  const sbiConsole: SbiConsole = { write: (d) => (watchKernelConsole(d), void kernelLine.write(d)), read: () => 0 };
   // Guest output of a line; the kernel console's also goes past the panic watch.
   const output = (l: Line) => (d: Uint8Array) => {
-    if (l === kernelLine) panics.feed(d);
+    if (l === kernelLine) watchKernelConsole(d);
     return l.write(d);
   };
 
@@ -197,7 +219,11 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     virtio: [...disks.map((d) => new VirtioBlk(d.backend)), virtioConsole, ...spares.map((s) => s.dev)],
     noreboot: config.noreboot,
     onWarning: (msg) => opts.log(msg),
-    onBoot: () => mc?.booted(),
+    onBoot: () => {
+      panicked = undefined;
+      panicEnd = undefined;
+      mc?.booted();
+    },
   });
   if (opts.mconsole !== false) {
     try {
@@ -345,9 +371,17 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
         const wait = kernelLine.portToWaitFor();
         if (wait) {
           opts.log(`${kernelLine.name}: waiting for a telnet client on ${wait.describe()} before booting`);
-          await new Promise<void>((resolve) => (wait.onClient = resolve));
+          // A signal or mconsole halt while waiting ends the instance at once.
+          const early = await new Promise<MachineExit | undefined>((resolve) => {
+            wait.onClient = () => resolve(undefined);
+            machine.onEarlyExit(resolve);
+          });
+          if (early) return early;
         }
-        return await machine.run();
+        const exit = await machine.run();
+        // panic=N restarted the guest after a panic, and noreboot turned the restart into the end.
+        if (exit.kind === 'reboot' && panicked !== undefined) return { kind: 'panic', message: panicked };
+        return exit;
       } finally {
         await dispose();
       }
@@ -400,16 +434,56 @@ function openDisks(ubd: readonly UbdConfig[], ops: HostFileOps | undefined, log:
  */
 function guestCmdline(cmdline: string, disks: readonly OpenedDisk[], execTty: boolean): string {
   const args = cmdline.split(' ').filter((a) => a !== '').map((a) => {
-    const m = /^(root=\/dev\/)ubd([a-p])(\d*)$/.exec(a);
+    // /dev/ubda1 is unit a's first partition; /dev/ubd0 (the old numeric name, still in the
+    // HowTo's fstab and help) is unit 0's disk.
+    const m = /^(root=\/dev\/)ubd(?:([a-p])(\d*)|(\d+))$/.exec(a);
     if (!m) return a;
-    const idx = disks.findIndex((d) => ubdName(d.unit) === `ubd${m[2]}`);
-    return idx < 0 ? a : `${m[1]}vd${String.fromCharCode(0x61 + idx)}${m[3]}`;
+    const unit = m[4] !== undefined ? Number(m[4]) : m[2].charCodeAt(0) - 0x61;
+    const idx = disks.findIndex((d) => d.unit === unit);
+    return idx < 0 ? a : `${m[1]}vd${String.fromCharCode(0x61 + idx)}${m[3] ?? ''}`;
   });
   if (disks.length) args.push(`tuml.ubd=${disks.map((d) => ubdName(d.unit).slice(3)).join('')}`);
   if (execTty) args.push('tuml.exectty=1');
   const out = args.join(' ');
   if (out.length > MAX_CMDLINE) throw new WireError(`kernel command line too long (${out.length} bytes, at most ${MAX_CMDLINE})`);
   return out;
+}
+
+/** The end of the kernel's panic report; after it the kernel only spins. */
+const PANIC_END_MARK = '---[ end Kernel panic';
+/** How long the kernel may take to print its panic report when its end mark does not show. */
+const PANIC_REPORT_MS = 2000;
+
+/** The guest kernel's panic timeout: the last panic=N on its command line (0 when absent). */
+function kernelPanicTimeout(cmdline: string): number {
+  let t = 0;
+  for (const a of cmdline.split(' ')) {
+    const m = /^panic=(-?\d+)$/.exec(a);
+    if (m) t = Number(m[1]);
+  }
+  return t;
+}
+
+/** Calls `f` each time `mark` appears in a byte stream (chunks may split it anywhere). */
+class TextWatch {
+  private matched = 0;
+  private readonly mark: Uint8Array;
+
+  constructor(mark: string, private readonly f: () => void) {
+    this.mark = new TextEncoder().encode(mark);
+  }
+
+  feed(d: Uint8Array): void {
+    const mark = this.mark;
+    for (let i = 0; i < d.length; i++) {
+      if (d[i] === mark[this.matched]) this.matched++;
+      else this.matched = d[i] === mark[0] ? 1 : 0;
+      if (this.matched === mark.length) {
+        this.matched = 0;
+        this.f();
+      }
+    }
+  }
 }
 
 /** Drops output until the guest's ready mark (ESC ] tuml;ready BEL), then passes it through. */

@@ -250,7 +250,7 @@ export class VirtioConsole implements VirtioDevice {
     if (!this.multiport) {
       // The legacy single port: a console, opened as soon as the driver is up.
       const p0 = this.ports[0]!;
-      p0.ready = p0.added = true;
+      p0.ready = p0.added = p0.guestOpen = true;
       this.deliver(p0);
     }
   }
@@ -305,7 +305,9 @@ export class VirtioConsole implements VirtioDevice {
   /** @internal */
   deliver(p: Port): void {
     const ctx = this.ctx;
-    if (!ctx || p.inputBytes === 0 || !p.ready) return;
+    // Linux drops data that reaches a port the guest has not opened (a console port counts as
+    // open once its hvc is set up, which it reports with PORT_OPEN): hold input until then.
+    if (!ctx || p.inputBytes === 0 || !p.ready || !p.guestOpen) return;
     const qi = p.id === 0 ? 0 : 2 + 2 * p.id;
     const q = ctx.queues[qi];
     let delivered = false;

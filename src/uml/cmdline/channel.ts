@@ -71,16 +71,17 @@ function isAddress(h: string): boolean {
   return /^[0-9a-fA-F:.]+$/.test(h) && h.includes(':');
 }
 
-/** Parses a line's channel string; `{ error }` says what is wrong. */
-export function parseLineConfig(text: string): LineConfig | { error: string } {
+/** Parses a line's channel string; `{ error }` says what is wrong (`unknownType`: no channel type matched). */
+export function parseLineConfig(text: string): LineConfig | { error: string; unknownType: boolean } {
   if (text === 'none') return 'none';
   const comma = text.indexOf(',');
   const inText = comma < 0 ? text : text.slice(0, comma);
   const outText = comma < 0 ? text : text.slice(comma + 1);
+  const bad = (t: string, error: string) => ({ error, unknownType: !KNOWN.some((k) => t.startsWith(k)) });
   const input = parseChannel(inText);
-  if (typeof input === 'string') return { error: input };
+  if (typeof input === 'string') return bad(inText, input);
   const output = comma < 0 ? input : parseChannel(outText);
-  if (typeof output === 'string') return { error: output };
+  if (typeof output === 'string') return bad(outText, output);
   return { input, output };
 }
 

@@ -4,6 +4,7 @@
 const SWITCHES: Array<[string, string[]]> = [
   ['--version', ['Prints the version number of the kernel.']],
   ['--help', ['Prints this message.']],
+  ['--showconfig', ["Prints the configuration of the default image's kernel."]],
   ['mem=<Amount of desired ram>', [
     'This controls how much "physical" memory the guest kernel gets.',
     "The size is a number followed by one of 'K', 'M', 'G' (any case),",

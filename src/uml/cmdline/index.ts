@@ -77,6 +77,7 @@ export type ParseResult =
   | { kind: 'run'; config: MachineConfig }
   | { kind: 'help' }
   | { kind: 'version' }
+  | { kind: 'showconfig' }
   | { kind: 'error'; message: string };
 
 const err = (message: string): ParseResult => ({ kind: 'error', message: `tuml: ${message}` });
@@ -116,6 +117,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     if (arg.startsWith(' ')) continue; // UML skips these
     if (arg === '--help') return { kind: 'help' };
     if (arg === '--version') return { kind: 'version' };
+    if (arg === '--showconfig') return { kind: 'showconfig' };
     // tuml's own switch (UML is its own kernel and has none): which guest kernel to boot.
     if (arg.startsWith('--kernel=')) {
       kernelImage = arg.slice(9);
@@ -140,7 +142,8 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
       const name = arg.slice(5);
       if (umid !== undefined) warnings.push('umid already set');
       else if (name.length > UMID_MAX || name.length === 0) warnings.push(`${arg}: ignored (1 to ${UMID_MAX} characters)`);
-      else if (name.includes('/')) return err(`${arg}: a umid cannot contain '/'`);
+      // The umid names a directory tuml creates, takes over and deletes: never a path.
+      else if (name.includes('/') || name === '.' || name === '..') return err(`${arg}: a umid cannot contain '/' or be '.' or '..'`);
       else umid = name;
       continue;
     }
@@ -183,10 +186,27 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
       noreboot = true;
       continue;
     }
+    const missing = notImplemented(arg);
+    if (missing) {
+      warnings.push(`${arg}: ${missing}; ignored`);
+      continue;
+    }
+    if (arg === 'nosysemu') continue; // a host ptrace optimisation of UML's: nothing to do here
+    if (arg.startsWith('debug')) {
+      // UML's obsolete switch: its message, and the argument still reaches the kernel.
+      warnings.push("'debug' is not necessary to gdb UML in skas mode - run 'gdb linux'");
+    }
     if ((arg.startsWith('con') && !arg.startsWith('console=')) || (arg.startsWith('ssl') && arg !== 'ssl-non-raw')) {
       const kind = arg.startsWith('con') ? 'con' : 'ssl';
       const r = parseLineSwitch(arg, kind);
       if (typeof r === 'string') return err(r);
+      if ('warning' in r) {
+        // As UML, a channel it cannot make sense of leaves the line unusable and the boot goes on.
+        warnings.push(r.warning);
+        if (r.line === 'default') lineDefault[kind] = 'none';
+        else lineSet[kind].set(r.line, 'none');
+        continue;
+      }
       if (r.line === 'default') lineDefault[kind] = r.config;
       else lineSet[kind].set(r.line, r.config);
       continue;
@@ -277,8 +297,28 @@ const NULL = { type: 'null' } as const;
 const XTERM = { type: 'xterm' } as const;
 const PTY = { type: 'pty' } as const;
 
-/** `con=…` / `con<n>=…` / `ssl=…` / `ssl<n>=…` → the line and its configuration, or an error text. */
-function parseLineSwitch(arg: string, kind: 'con' | 'ssl'): { line: number | 'default'; config: LineConfig } | string {
+/**
+ * UML switches tuml does not implement (yet): each gets a line saying so instead of being
+ * passed to the guest kernel, where it would vanish into "Unknown kernel command line parameters".
+ */
+function notImplemented(arg: string): string | undefined {
+  if (/^eth\d*=/.test(arg) || /^eth\d+$/.test(arg)) return 'network devices (eth) are not implemented yet';
+  if (/^vec\d*[:=]/.test(arg) || /^vec\d+$/.test(arg)) return 'vector network devices (vec) are not implemented yet';
+  if (arg.startsWith('hostfs=')) return 'hostfs is not implemented yet';
+  if (arg.startsWith('time-travel')) return 'time-travel is not implemented';
+  if (arg.startsWith('dtb=')) return 'tuml builds the device tree itself; dtb= is not supported';
+  if (arg.startsWith('iomem=')) return 'iomem regions are not implemented';
+  if (arg.startsWith('stderr=')) return 'the early stderr console is not implemented (earlycon=sbi shows early messages)';
+  if (arg.startsWith('dsp=') || arg.startsWith('mixer=')) return 'host audio is not implemented';
+  if (arg.startsWith('virtio_uml.')) return 'vhost-user devices are not implemented';
+  return undefined;
+}
+
+/** `con=…` / `con<n>=…` / `ssl=…` / `ssl<n>=…` → the line and its configuration, a warning, or an error text. */
+function parseLineSwitch(
+  arg: string,
+  kind: 'con' | 'ssl',
+): { line: number | 'default'; config: LineConfig } | { line: number | 'default'; warning: string } | string {
   const rest = arg.slice(3);
   const eq = rest.indexOf('=');
   let line: number | 'default';
@@ -289,8 +329,13 @@ function parseLineSwitch(arg: string, kind: 'con' | 'ssl'): { line: number | 'de
     if (n >= (kind === 'con' ? NR_CONSOLES : NR_SERIAL)) return `${arg}: Device number out of range`;
     line = n;
   }
-  const config = parseLineConfig(rest.slice(eq + 1));
-  if (typeof config === 'object' && 'error' in config) return `${arg}: ${config.error}`;
+  const spec = rest.slice(eq + 1);
+  const config = parseLineConfig(spec);
+  if (typeof config === 'object' && 'error' in config) {
+    if (!config.unknownType) return `${arg}: ${config.error}`;
+    const hint = spec.startsWith('/dev/') ? ` (for a host terminal: ${arg.slice(0, arg.length - spec.length)}tty:${spec})` : '';
+    return { line, warning: `${arg}: ${config.error}${hint}; the line stays unconfigured` };
+  }
   return { line, config };
 }
 
