@@ -479,6 +479,16 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   C(IFF_TUN) C(IFF_TAP) C(IFF_NO_PI) C(IFF_VNET_HDR) C(IFF_MULTI_QUEUE)
 #undef C
   exports.Set("constants", c);
+
+  // errno values, for the calls that return -errno: TypeScript names them from here only.
+  Napi::Object e = Napi::Object::New(env);
+#define E(x) e.Set(#x, Napi::Number::New(env, x));
+  E(EPERM) E(ENOENT) E(EINTR) E(EIO) E(ENXIO) E(EBADF) E(EAGAIN) E(ENOMEM) E(EACCES) E(EBUSY) E(EEXIST)
+  E(ENODEV) E(ENOTDIR) E(EISDIR) E(EINVAL) E(ENOSPC) E(EROFS) E(EPIPE) E(ENAMETOOLONG) E(ENOSYS)
+  E(ENOTEMPTY) E(ELOOP) E(EMSGSIZE) E(EOPNOTSUPP) E(EADDRINUSE) E(EADDRNOTAVAIL) E(ENETDOWN)
+  E(ENETUNREACH) E(ECONNRESET) E(ENOBUFS) E(ENOTCONN) E(ECONNREFUSED) E(EHOSTUNREACH) E(EXDEV)
+#undef E
+  exports.Set("errno", e);
   return exports;
 }
 

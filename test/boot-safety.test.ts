@@ -163,3 +163,58 @@ test('options tuml does not implement are named on stderr, not passed on silentl
   assert.match(s.stdout, /^CONFIG_VIRTIO_BLK=y$/m);
   assert.match(s.stdout, /^CONFIG_64BIT=y$/m);
 });
+
+test('tuml -- COMMAND with piped stdin: bytes are data, end of input is end of file, stderr stays apart', { timeout: 180_000 }, async () => {
+  const wc = await run(['mem=48M', '--', 'wc', '-c'], 'abc');
+  assert.equal(wc.code, 0, wc.err);
+  assert.equal(wc.out.trim(), '3', 'no newline needed, no extra byte at the end');
+
+  const od = await run(['mem=48M', '--', 'od', '-An', '-tx1'], 'a\x03b\x04c\r\n');
+  assert.equal(od.code, 0, od.err);
+  assert.equal(od.out.trim(), '61 03 62 04 63 0d 0a', 'control bytes pass unchanged');
+
+  const eof = await run(['mem=48M', '--', 'sh', '-c', 'cat; echo END'], 'x');
+  assert.equal(eof.out, 'xEND\n');
+
+  const split = await run(['mem=48M', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+  assert.equal(split.code, 3);
+  assert.equal(split.out, 'out\n');
+  assert.match(split.err, /^err$/m);
+
+  // 4 MiB of every byte value through the guest and back, unchanged.
+  const big = Buffer.alloc(4 << 20);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 131 + (i >> 11)) & 0xff;
+  const echo = await new Promise<{ out: Buffer; code: number | null }>((resolve) => {
+    const p = spawn(process.execPath, [tuml, 'mem=48M', '--', 'cat'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    p.stdout.on('data', (d: Buffer) => chunks.push(d));
+    p.stdin.end(big);
+    const timer = setTimeout(() => p.kill('SIGKILL'), 150_000);
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ out: Buffer.concat(chunks), code });
+    });
+  });
+  assert.equal(echo.code, 0);
+  assert.equal(echo.out.length, big.length);
+  assert.ok(echo.out.equals(big), 'the same bytes come back');
+});
+
+test('mconsole halt on a running guest: OK, then the process ends with status 0 and its directory goes', { timeout: 90_000 }, async () => {
+  const home = mkdtempSync(join(work, 'home-'));
+  const p = spawn(process.execPath, [tuml, 'con0=null', 'mem=48M', 'umid=halt-me'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HOME: home } });
+  let err = '';
+  p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
+  const sock = join(home, '.uml', 'halt-me', 'mconsole');
+  let up = false;
+  for (let i = 0; i < 600 && !up; i++) {
+    up = spawnSync('uml_mconsole', [sock, 'proc', 'uptime'], { encoding: 'utf8', timeout: 5000 }).stdout?.startsWith('OK') ?? false;
+    if (!up) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(up, `the guest answers: ${err}`);
+  const m = spawnSync('uml_mconsole', [sock, 'halt'], { encoding: 'utf8', timeout: 10_000 });
+  assert.equal(m.stdout, 'OK \n');
+  assert.equal(await exited, 0, err);
+  assert.ok(!existsSync(join(home, '.uml', 'halt-me')));
+});

@@ -168,3 +168,43 @@ test('an access to an unmapped address faults into the guest and is reported', {
   assert.deepEqual(await m.run(), { kind: 'poweroff', code: 3 });
   assert.match(warnings.join('\n'), /read from unmapped address 0x30000000/);
 });
+
+test('the machine clock stops while paused; timers on it wait through a pause', async () => {
+  // A hand-driven clock and scheduler: what the machine does with time is checked without sleeping.
+  let now = 1000;
+  const timers: Array<{ at: number; cb: () => void; dead: boolean }> = [];
+  const clock = { now: () => now, wallNs: () => 0n };
+  const scheduler = {
+    schedule(cb: () => void, ms: number) {
+      const t = { at: now + ms, cb, dead: false };
+      timers.push(t);
+      return () => void (t.dead = true);
+    },
+  };
+  const advance = (ms: number) => {
+    now += ms;
+    for (const t of timers.splice(0)) {
+      if (t.dead) continue;
+      if (t.at <= now) t.cb();
+      else timers.push(t);
+    }
+  };
+  const { m } = await start(program(WFI, jal(0, -4)), { clock, scheduler });
+  const t0 = m.runTimeMs();
+  const fired: number[] = [];
+  m.afterRunTime(100, () => fired.push(m.runTimeMs() - t0));
+  advance(60);
+  m.pause();
+  advance(500); // paused: the machine's clock and the timer stand still
+  assert.equal(m.runTimeMs() - t0, 60);
+  assert.equal(fired.length, 0);
+  m.resume();
+  advance(30);
+  assert.equal(fired.length, 0);
+  advance(10);
+  assert.deepEqual(fired, [100]);
+  const cancel = m.afterRunTime(10, () => fired.push(-1));
+  cancel();
+  advance(50);
+  assert.deepEqual(fired, [100], 'a cancelled timer never fires');
+});

@@ -172,6 +172,10 @@ export class Machine {
   private early: MachineExit | undefined;
   private earlyWaiters: ((e: MachineExit) => void)[] = [];
   private ended = false;
+  /** Host time spent paused so far, and since when the current pause lasts. */
+  private pausedMs = 0;
+  private pausedSince = 0;
+  private parked: Array<() => void> = [];
 
   private constructor(private readonly opts: MachineOptions) {
     const power = (req: PowerRequest) => {
@@ -313,6 +317,7 @@ export class Machine {
    * host's, as in UML, so it jumps forward across the pause (timers fire late).
    */
   pause(): void {
+    if (!this.paused) this.pausedSince = this.opts.clock.now();
     this.paused = true;
     this.cancelPending?.();
     this.cancelPending = undefined;
@@ -321,7 +326,41 @@ export class Machine {
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
+    this.pausedMs += this.opts.clock.now() - this.pausedSince;
+    for (const f of this.parked.splice(0)) f();
     if (this.running) this.scheduleLoop(0);
+  }
+
+  /** The machine's clock in milliseconds: host time that stops while the machine is paused. */
+  runTimeMs(): number {
+    const now = this.opts.clock.now();
+    return now - this.pausedMs - (this.paused ? now - this.pausedSince : 0);
+  }
+
+  /** Calls `cb` once after `ms` of the machine's clock (a pause delays it); returns a cancel function. */
+  afterRunTime(ms: number, cb: () => void): () => void {
+    const due = this.runTimeMs() + ms;
+    let cancelled = false;
+    let cancelTimer: (() => void) | undefined;
+    const arm = () => {
+      if (cancelled) return;
+      if (this.paused) {
+        this.parked.push(arm);
+        return;
+      }
+      const left = due - this.runTimeMs();
+      if (left <= 0) {
+        cancelled = true;
+        cb();
+        return;
+      }
+      cancelTimer = this.opts.scheduler.schedule(arm, left);
+    };
+    arm();
+    return () => {
+      cancelled = true;
+      cancelTimer?.();
+    };
   }
 
   get isPaused(): boolean {

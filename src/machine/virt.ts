@@ -56,7 +56,7 @@ export interface VirtFdtConfig {
   uarts?: number[];
   rtc: boolean;
   syscon: boolean;
-  /** virtio-mmio slots that have a device, in 0..7. */
+  /** virtio-mmio slots that have a device, in 0..VIRT_VIRTIO.count - 1. */
   virtioSlots: number[];
 }
 

@@ -72,6 +72,11 @@ export interface ConsolePort {
   send(data: Uint8Array): number;
   /** Tells the guest whether a host side is attached (PORT_OPEN): a generic port reads EOF without one. */
   setHostConnected(on: boolean): void;
+  /**
+   * The host's input ended: once everything sent has reached the guest's buffers, the host
+   * side disconnects, so the guest reads all of it and then end of file.
+   */
+  endInput(): void;
   /** A console port's window size (RESIZE). */
   resize(rows: number, cols: number): void;
   /** The backend takes output again after returning false. */
@@ -93,6 +98,7 @@ class Port implements ConsolePort {
   readonly input: Uint8Array[] = [];
   inputBytes = 0;
   inputRefused = false;
+  inputEnded = false;
   congested = false;
   size: { rows: number; cols: number } | undefined;
 
@@ -116,6 +122,11 @@ class Port implements ConsolePort {
       this.dev.deliver(this);
     }
     return n;
+  }
+
+  endInput(): void {
+    this.inputEnded = true;
+    if (this.inputBytes === 0) this.setHostConnected(false);
   }
 
   setHostConnected(on: boolean): void {
@@ -329,6 +340,8 @@ export class VirtioConsole implements VirtioDevice {
     }
     if (delivered) {
       ctx.notifyUsed(qi);
+      // The guest finds the used buffers before it learns of the disconnect: no data is lost to EOF.
+      if (p.inputEnded && p.inputBytes === 0) p.setHostConnected(false);
       if (p.inputRefused) {
         p.inputRefused = false;
         p.onSpace?.();

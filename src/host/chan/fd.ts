@@ -11,11 +11,11 @@
 
 import * as native from '../native/index.js';
 import { isatty } from 'node:tty';
+import { type FdWatch, hostReactor } from '../io/reactor.js';
 import { type ChannelEvents, type HostChannel, OUTPUT_HIGH_WATER, OUTPUT_LIMIT } from './types.js';
 
-const EAGAIN = -11;
-const EINTR = -4;
-const EIO = -5;
+const EAGAIN = -native.errno.EAGAIN;
+const EINTR = -native.errno.EINTR;
 
 /** Terminal settings to put back whatever way the process ends. */
 const toRestore = new Map<number, Buffer>();
@@ -55,7 +55,8 @@ export interface FdChannelOptions {
 const WINSIZE_POLL_MS = 250;
 
 export class FdChannel implements HostChannel {
-  private poller: native.Poller | undefined;
+  private watch: FdWatch | undefined;
+  private flushWaiters: (() => void)[] = [];
   private events: ChannelEvents | undefined;
   private queue: Uint8Array[] = [];
   private queued = 0;
@@ -109,34 +110,15 @@ export class FdChannel implements HostChannel {
       this.sizeTimer = setInterval(this.onWinch, WINSIZE_POLL_MS);
       this.sizeTimer.unref?.();
     }
-    try {
-      this.poller = native.poller(this.fd, (err, readable, writable) => this.ready(err, readable, writable));
-    } catch {
-      // Regular files cannot be polled (EPERM): they are always ready.
-      this.alwaysReady = true;
-    }
+    this.watch = hostReactor.watch(this.fd, (readable, writable, err) => this.ready(err, readable, writable));
     this.arm();
   }
-
-  private alwaysReady = false;
-  private spin: ReturnType<typeof setImmediate> | undefined;
 
   private arm(): void {
     if (this.closed) return;
     const r = this.opts.input && !this.inputPaused && !this.inputDone;
     const w = this.opts.output && this.queue.length > 0 && !this.outputBroken;
-    if (this.alwaysReady) {
-      if ((r || w) && !this.spin) {
-        this.spin = setImmediate(() => {
-          this.spin = undefined;
-          this.ready(0, r, w);
-        });
-      }
-      return;
-    }
-    if (!this.poller) return;
-    if (r || w) this.poller.start(r, w);
-    else this.poller.stop();
+    this.watch?.want(r, w);
   }
 
   private ready(err: number, readable: boolean, writable: boolean): void {
@@ -160,7 +142,7 @@ export class FdChannel implements HostChannel {
       if (n === EINTR) continue;
       if (n === 0 || (n < 0 && n !== EAGAIN)) {
         // EOF, or EIO from a pty master whose slave side is closed: the host side went away.
-        if (n === EIO && this.opts.owned && this.isPtyMaster) return this.hupWait();
+        // (pts and xterm channels keep a slave open themselves, so a client leaving is no EIO.)
         this.inputDone = true;
         this.events?.end();
         return;
@@ -169,31 +151,14 @@ export class FdChannel implements HostChannel {
     }
   }
 
-  /** pty masters read EIO while no one has the slave open; that is not an end (screen may come later). */
-  isPtyMaster = false;
-  private hupTimer: ReturnType<typeof setTimeout> | undefined;
-  private hupWait(): void {
-    this.poller?.stop();
-    if (this.hupTimer) return;
-    this.hupTimer = setTimeout(() => {
-      this.hupTimer = undefined;
-      this.arm();
-    }, 200);
-    this.hupTimer.unref?.();
-  }
-
   write(data: Uint8Array): boolean {
     if (!this.opts.output || this.closed || this.outputBroken || data.length === 0) return true;
     if (this.queue.length === 0) {
       const n = native.write(this.fd, data);
       if (n === data.length) return true;
       if (n < 0 && n !== EAGAIN && n !== EINTR) {
-        if (n === EIO && this.isPtyMaster) {
-          // no one reading the slave yet: keep it (the reader may come)
-        } else {
-          this.outputBroken = true; // EPIPE & co: the reader went away; the guest goes on
-          return true;
-        }
+        this.outputBroken = true; // EPIPE & co: the reader went away; the guest goes on
+        return true;
       }
       const rest = data.slice(n > 0 ? n : 0);
       this.queue.push(rest);
@@ -203,28 +168,15 @@ export class FdChannel implements HostChannel {
       this.queued += data.length;
     }
     this.arm();
-    if (this.isPtyMaster) this.hupWaitWrite();
     if (this.queued > OUTPUT_HIGH_WATER) this.congested = true;
     return !this.congested;
-  }
-
-  private writeTimer: ReturnType<typeof setTimeout> | undefined;
-  /** A pty master with no reader on the slave signals POLLHUP, not POLLOUT: poll by timer. */
-  private hupWaitWrite(): void {
-    if (this.writeTimer) return;
-    this.writeTimer = setTimeout(() => {
-      this.writeTimer = undefined;
-      this.flush();
-      if (this.queue.length) this.hupWaitWrite();
-    }, 200);
-    this.writeTimer.unref?.();
   }
 
   private flush(): void {
     while (this.queue.length) {
       const head = this.queue[0];
       const n = native.write(this.fd, head);
-      if (n === EAGAIN || n === EINTR || (n === EIO && this.isPtyMaster)) break;
+      if (n === EAGAIN || n === EINTR) break;
       if (n < 0) {
         this.outputBroken = true;
         this.queue = [];
@@ -242,6 +194,13 @@ export class FdChannel implements HostChannel {
       this.congested = false;
       this.events?.drain();
     }
+    if (!this.queue.length) for (const f of this.flushWaiters.splice(0)) f();
+  }
+
+  /** Resolves once queued output has reached the descriptor (or its reader went away). */
+  whenFlushed(): Promise<void> {
+    if (!this.queue.length || this.outputBroken || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
   }
 
   pauseInput(): void {
@@ -269,13 +228,11 @@ export class FdChannel implements HostChannel {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    if (this.hupTimer) clearTimeout(this.hupTimer);
-    if (this.spin) clearImmediate(this.spin);
-    if (this.writeTimer) clearTimeout(this.writeTimer);
     process.off('SIGWINCH', this.onWinch);
     if (this.sizeTimer) clearInterval(this.sizeTimer);
-    this.poller?.close();
-    this.poller = undefined;
+    this.watch?.close();
+    this.watch = undefined;
+    for (const f of this.flushWaiters.splice(0)) f();
     const t = toRestore.get(this.fd);
     if (t) {
       toRestore.delete(this.fd);

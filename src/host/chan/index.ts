@@ -1,7 +1,7 @@
-// Host channels by UML channel spec (src/uml/cmdline/channel.ts).
+// Host channels by channel spec (spec.ts; parsed from UML's syntax in src/uml/cmdline/channel.ts).
 
 import { fstatSync } from 'node:fs';
-import type { Channel } from '../../uml/cmdline/channel.js';
+import type { Channel } from './spec.js';
 import { FdChannel } from './fd.js';
 import { NullChannel } from './null.js';
 import { PortChannel } from './port.js';

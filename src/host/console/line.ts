@@ -7,7 +7,7 @@
 // makes the device hold the guest's writer (no loss, no busy CPU) until the
 // channel drains.
 
-import { formatChannel, formatLineConfig, type Channel, type LineConfig } from '../../uml/cmdline/channel.js';
+import { formatChannel, formatLineConfig, type Channel, type LineConfig } from '../chan/spec.js';
 import {
   ChannelError,
   createChannel,

@@ -49,6 +49,7 @@ interface Addon {
   setWinsize(fd: number, rows: number, cols: number): void;
   tunSetIff(fd: number, name: string, flags: number): string;
   Poller: new (fd: number, cb: (err: number, readable: boolean, writable: boolean) => void) => Poller;
+  errno: Record<ErrnoName, number>;
   constants: Record<
     | 'FALLOC_FL_KEEP_SIZE' | 'FALLOC_FL_PUNCH_HOLE' | 'FALLOC_FL_ZERO_RANGE'
     | 'AF_UNIX' | 'AF_INET' | 'AF_INET6' | 'AF_PACKET'
@@ -57,6 +58,12 @@ interface Addon {
     number
   >;
 }
+
+type ErrnoName =
+  | 'EPERM' | 'ENOENT' | 'EINTR' | 'EIO' | 'ENXIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EACCES' | 'EBUSY' | 'EEXIST'
+  | 'ENODEV' | 'ENOTDIR' | 'EISDIR' | 'EINVAL' | 'ENOSPC' | 'EROFS' | 'EPIPE' | 'ENAMETOOLONG' | 'ENOSYS'
+  | 'ENOTEMPTY' | 'ELOOP' | 'EMSGSIZE' | 'EOPNOTSUPP' | 'EADDRINUSE' | 'EADDRNOTAVAIL' | 'ENETDOWN'
+  | 'ENETUNREACH' | 'ECONNRESET' | 'ENOBUFS' | 'ENOTCONN' | 'ECONNREFUSED' | 'EHOSTUNREACH' | 'EXDEV';
 
 function load(): Addon {
   // dist/src/host/native/index.js and src/host/native/index.ts both sit below the package root.
@@ -72,6 +79,8 @@ function load(): Addon {
 const addon = load();
 
 export const constants = addon.constants;
+/** errno values by name (the per-packet calls return them negated). */
+export const errno: Readonly<Record<ErrnoName, number>> = addon.errno;
 export const {
   FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, FALLOC_FL_ZERO_RANGE,
   AF_UNIX, AF_INET, AF_INET6, AF_PACKET,
@@ -191,12 +200,7 @@ function toAddr(p: string | Uint8Array): string | Buffer {
 
 /** The errno name of a negative return value, for messages. */
 export function errnoName(neg: number): string {
-  return ERRNO_NAMES[-neg] ?? `errno ${-neg}`;
+  return ERRNO_NAMES.get(-neg) ?? `errno ${-neg}`;
 }
 
-const ERRNO_NAMES: Record<number, string> = {
-  1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 5: 'EIO', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM',
-  13: 'EACCES', 16: 'EBUSY', 22: 'EINVAL', 28: 'ENOSPC', 32: 'EPIPE', 90: 'EMSGSIZE',
-  95: 'EOPNOTSUPP', 98: 'EADDRINUSE', 104: 'ECONNRESET', 105: 'ENOBUFS', 107: 'ENOTCONN',
-  111: 'ECONNREFUSED',
-};
+const ERRNO_NAMES = new Map(Object.entries(addon.errno).map(([name, n]) => [n, name]));

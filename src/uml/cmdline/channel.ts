@@ -8,21 +8,12 @@
 // where UML binds every interface: a console is a root login.
 
 import { parseCInteger } from './size.js';
+import { type Switch, prefixSwitch } from './switch.js';
+import { DEFAULT_XTERM_SETTINGS, type XtermOption } from './xterm.js';
+import { type Channel, DEFAULT_PORT_HOST, type LineConfig } from '../../host/chan/spec.js';
 
-export type Channel =
-  | { type: 'null' }
-  | { type: 'fd'; fd: number }
-  | { type: 'port'; port: number; host: string }
-  | { type: 'pty' }
-  | { type: 'pts' }
-  | { type: 'tty'; device: string }
-  | { type: 'xterm' };
+export { type Channel, DEFAULT_PORT_HOST, type LineConfig, formatChannel, formatLineConfig } from '../../host/chan/spec.js';
 
-/** A line's configuration: input and output channels, or not configured. */
-export type LineConfig = { input: Channel; output: Channel } | 'none';
-
-/** Where `port:N` listens unless the string names an address. */
-export const DEFAULT_PORT_HOST = '127.0.0.1';
 
 const KNOWN = ['fd', 'null', 'port', 'pty', 'pts', 'tty', 'xterm'] as const;
 
@@ -85,28 +76,70 @@ export function parseLineConfig(text: string): LineConfig | { error: string; unk
   return { input, output };
 }
 
-export function formatChannel(ch: Channel): string {
-  switch (ch.type) {
-    case 'fd':
-      return `fd:${ch.fd}`;
-    case 'port':
-      return ch.host === DEFAULT_PORT_HOST ? `port:${ch.port}` : `port:${ch.host.includes(':') ? `[${ch.host}]` : ch.host}:${ch.port}`;
-    case 'tty':
-      return `tty:${ch.device}`;
-    default:
-      return ch.type;
-  }
-}
-
-/** The configuration string, as `config conN` shows it. */
-export function formatLineConfig(c: LineConfig): string {
-  if (c === 'none') return 'none';
-  const i = formatChannel(c.input);
-  const o = formatChannel(c.output);
-  return c.input === c.output || i === o ? i : `${i},${o}`;
-}
-
 /** Whether two channel halves are the same object (UML opens `<chan>` once for both directions). */
 export function isShared(c: Exclude<LineConfig, 'none'>): boolean {
   return c.input === c.output;
 }
+
+/** UML's consoles (con0-15 → the guest's tty0-15) and the serial lines tuml has (ssl0-15 → ttyS0-15). */
+export const NR_CONSOLES = 16;
+export const NR_SERIAL = 16;
+
+/** `con=…` / `con<n>=…` / `ssl=…` / `ssl<n>=…` → the line and its configuration, a warning, or an error text. */
+function parseLineSwitch(
+  arg: string,
+  kind: 'con' | 'ssl',
+): { line: number | 'default'; config: LineConfig } | { line: number | 'default'; warning: string } | string {
+  const rest = arg.slice(3);
+  const eq = rest.indexOf('=');
+  let line: number | 'default';
+  if (eq === 0) line = 'default';
+  else {
+    const n = eq > 0 ? parseCInteger(rest.slice(0, eq)) : undefined;
+    if (n === undefined) return `${arg}: Couldn't parse device number`;
+    if (n >= (kind === 'con' ? NR_CONSOLES : NR_SERIAL)) return `${arg}: Device number out of range`;
+    line = n;
+  }
+  const spec = rest.slice(eq + 1);
+  const config = parseLineConfig(spec);
+  if (typeof config === 'object' && 'error' in config) {
+    if (!config.unknownType) return `${arg}: ${config.error}`;
+    const hint = spec.startsWith('/dev/') ? ` (for a host terminal: ${arg.slice(0, arg.length - spec.length)}tty:${spec})` : '';
+    return { line, warning: `${arg}: ${config.error}${hint}; the line stays unconfigured` };
+  }
+  return { line, config };
+}
+
+/** UML's `xterm=<emulator>,<title switch>,<exec switch>`; empty fields keep the defaults. */
+function parseXtermOption(v: string): XtermOption | string {
+  const [emulator, title, execSwitch, extra] = v.split(',');
+  if (extra !== undefined) return 'expected <emulator>,<title switch>,<exec switch>';
+  return {
+    emulator: emulator || DEFAULT_XTERM_SETTINGS.emulator,
+    titleSwitch: title || DEFAULT_XTERM_SETTINGS.titleSwitch,
+    execSwitch: execSwitch || DEFAULT_XTERM_SETTINGS.execSwitch,
+  };
+}
+
+/** The line driver's switches: con=, con<n>=, ssl=, ssl<n>=, ssl-non-raw, xterm=. */
+export const LINE_SWITCHES: Switch[] = [
+  { claims: (arg) => arg === 'ssl-non-raw', take: (_arg, d) => void (d.sslNonRaw = true) },
+  prefixSwitch('xterm=', (arg, d) => {
+    const x = parseXtermOption(arg.slice(6));
+    if (typeof x === 'string') return `${arg}: ${x}`;
+    d.xterm = x;
+  }),
+  {
+    claims: (arg) => (arg.startsWith('con') && !arg.startsWith('console=')) || arg.startsWith('ssl'),
+    take(arg, d) {
+      const kind = arg.startsWith('con') ? 'con' : 'ssl';
+      const r = parseLineSwitch(arg, kind);
+      if (typeof r === 'string') return r;
+      // As UML, a channel it cannot make sense of leaves the line unusable and the boot goes on.
+      if ('warning' in r) d.warnings.push(r.warning);
+      const config = 'warning' in r ? 'none' : r.config;
+      if (r.line === 'default') d.lineDefault[kind] = config;
+      else d.lineSet[kind].set(r.line, config);
+    },
+  },
+];

@@ -1,20 +1,20 @@
-// UML's command line (the spec's command-line.md), turned into a typed
-// MachineConfig. UML-level switches that only the host needs (mem=, initrd=,
-// umid=, noreboot, con=) are consumed here; every other argument joins the
-// guest kernel command line, in order, separated by single spaces.
+// UML's command line (the spec's command-line.md), turned into a typed MachineConfig.
+// Every argument is offered to the drivers' switches (switch.ts; the program's own here,
+// ubd.ts, channel.ts for the lines, mconsole.ts), as UML's __setup table does; what no
+// switch claims joins the guest kernel command line, in order, separated by single spaces.
 
-import { type LineConfig, parseLineConfig } from './channel.js';
+import { LINE_SWITCHES, type LineConfig, NR_CONSOLES, NR_SERIAL } from './channel.js';
+import { MCONSOLE_SWITCHES } from './mconsole.js';
+import { formatSize, parseSize } from './size.js';
+import { type Draft, type Switch, prefixSwitch } from './switch.js';
+import { UBD_SWITCHES, type UbdConfig } from './ubd.js';
 import { DEFAULT_XTERM_SETTINGS, type XtermOption } from './xterm.js';
-import { formatSize, parseCInteger, parseSize } from './size.js';
-import { type UbdConfig, parseUbd } from './ubd.js';
 
 export { helpText } from './help.js';
 export type { Channel, LineConfig } from './channel.js';
 export type { XtermOption } from './xterm.js';
 
-/** UML's consoles (con0-15 → the guest's tty0-15) and the serial lines tuml has (ssl0-15 → ttyS0-15). */
-export const NR_CONSOLES = 16;
-export const NR_SERIAL = 16;
+export { NR_CONSOLES, NR_SERIAL } from './channel.js';
 export type { UbdConfig } from './ubd.js';
 
 /** UML's default RAM size. */
@@ -23,8 +23,6 @@ export const DEFAULT_MEM = 64 * 1024 * 1024;
 export const MAX_MEM = 4096 * 1024 * 1024 - 16 * 1024 * 1024;
 /** riscv COMMAND_LINE_SIZE is 1024 bytes including the terminating NUL. */
 export const MAX_CMDLINE = 1023;
-/** UML's umid length limit; longer names are ignored. */
-const UMID_MAX = 63;
 
 export interface MachineConfig {
   /** Guest RAM in bytes (page-aligned). */
@@ -87,25 +85,20 @@ const err = (message: string): ParseResult => ({ kind: 'error', message: `tuml: 
  * (`tuml: mem=12Q: invalid size`); nothing is printed here.
  */
 export function parseCommandLine(argv: readonly string[]): ParseResult {
-  let memBytes = DEFAULT_MEM;
-  let initrd: string | undefined;
-  let kernelImage: string | undefined;
-  let root: string | undefined;
-  let init: string | undefined;
-  let umid: string | undefined;
-  let umlDir = '~/.uml/';
-  let mconsoleNotify: string | undefined;
-  let noreboot = false;
-  const lineDefault: { con?: LineConfig; ssl?: LineConfig } = {};
-  const lineSet = { con: new Map<number, LineConfig>(), ssl: new Map<number, LineConfig>() };
-  let xterm: XtermOption = DEFAULT_XTERM_SETTINGS;
-  let sslNonRaw = false;
-  const kernel: string[] = [];
-  const warnings: string[] = [];
-  const ubd = new Map<number, UbdConfig>();
-  const ubdSeen = new Set<number>();
-  let ubdSync = false;
-
+  const d: Draft = {
+    memBytes: DEFAULT_MEM,
+    umlDir: '~/.uml/',
+    noreboot: false,
+    lineDefault: {},
+    lineSet: { con: new Map(), ssl: new Map() },
+    xterm: DEFAULT_XTERM_SETTINGS,
+    sslNonRaw: false,
+    ubd: new Map(),
+    ubdSeen: new Set(),
+    ubdSync: false,
+    kernel: [],
+    warnings: [],
+  };
   let exec: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -118,114 +111,17 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     if (arg === '--help') return { kind: 'help' };
     if (arg === '--version') return { kind: 'version' };
     if (arg === '--showconfig') return { kind: 'showconfig' };
-    // tuml's own switch (UML is its own kernel and has none): which guest kernel to boot.
-    if (arg.startsWith('--kernel=')) {
-      kernelImage = arg.slice(9);
-      if (!kernelImage) return err(`${arg}: missing file name`);
+    const sw = SWITCHES.find((s) => s.claims(arg));
+    if (!sw) {
+      d.kernel.push(arg);
       continue;
     }
-
-    if (arg.startsWith('mem=')) {
-      const v = parseSize(arg.slice(4));
-      if (v === undefined) return err(`${arg}: invalid size`);
-      if (v > MAX_MEM) return err(`${arg}: too large (at most ${formatSize(MAX_MEM)})`);
-      memBytes = Math.ceil(v / 4096) * 4096;
-      continue;
-    }
-    if (arg.startsWith('initrd=')) {
-      const path = arg.slice(7);
-      if (!path) return err(`${arg}: missing file name`);
-      initrd = path;
-      continue;
-    }
-    if (arg.startsWith('umid=')) {
-      const name = arg.slice(5);
-      if (umid !== undefined) warnings.push('umid already set');
-      else if (name.length > UMID_MAX || name.length === 0) warnings.push(`${arg}: ignored (1 to ${UMID_MAX} characters)`);
-      // The umid names a directory tuml creates, takes over and deletes: never a path.
-      else if (name.includes('/') || name === '.' || name === '..') return err(`${arg}: a umid cannot contain '/' or be '.' or '..'`);
-      else umid = name;
-      continue;
-    }
-    if (arg.startsWith('uml_dir=')) {
-      if (arg.length === 8) return err("uml_dir can't be an empty string");
-      umlDir = arg.slice(8);
-      kernel.push(arg); // UML passes it on
-      continue;
-    }
-    if (arg.startsWith('mconsole=')) {
-      // A driver switch: the (host-side) mconsole driver consumes it.
-      const v = arg.slice(9);
-      if (v.startsWith('notify:') && v.length > 7) mconsoleNotify = v.slice(7);
-      else warnings.push(`mconsole_setup : Unknown option - '${v}'`);
-      continue;
-    }
-    if (arg.startsWith('ubd')) {
-      const r = parseUbd(arg);
-      if (r.kind === 'sync') ubdSync = true;
-      else if (r.kind === 'warning') warnings.push(r.message);
-      else {
-        const unit = r.kind === 'disk' ? r.disk.unit : r.unit;
-        if (ubdSeen.has(unit)) warnings.push(`Failed to initialize device with "${arg.slice(3)}" : Device is already configured`);
-        else {
-          ubdSeen.add(unit);
-          if (r.kind === 'disk') ubd.set(unit, r.disk);
-        }
-      }
-      continue;
-    }
-    if (arg === 'fake_ide') {
-      warnings.push('The fake_ide option has been removed');
-      continue;
-    }
-    if (arg.startsWith('udb')) {
-      warnings.push(`${arg} specified on command line is almost certainly a ubd -> udb TYPO`);
-      continue;
-    }
-    if (arg === 'noreboot') {
-      noreboot = true;
-      continue;
-    }
-    const missing = notImplemented(arg);
-    if (missing) {
-      warnings.push(`${arg}: ${missing}; ignored`);
-      continue;
-    }
-    if (arg === 'nosysemu') continue; // a host ptrace optimisation of UML's: nothing to do here
-    if (arg.startsWith('debug')) {
-      // UML's obsolete switch: its message, and the argument still reaches the kernel.
-      warnings.push("'debug' is not necessary to gdb UML in skas mode - run 'gdb linux'");
-    }
-    if ((arg.startsWith('con') && !arg.startsWith('console=')) || (arg.startsWith('ssl') && arg !== 'ssl-non-raw')) {
-      const kind = arg.startsWith('con') ? 'con' : 'ssl';
-      const r = parseLineSwitch(arg, kind);
-      if (typeof r === 'string') return err(r);
-      if ('warning' in r) {
-        // As UML, a channel it cannot make sense of leaves the line unusable and the boot goes on.
-        warnings.push(r.warning);
-        if (r.line === 'default') lineDefault[kind] = 'none';
-        else lineSet[kind].set(r.line, 'none');
-        continue;
-      }
-      if (r.line === 'default') lineDefault[kind] = r.config;
-      else lineSet[kind].set(r.line, r.config);
-      continue;
-    }
-    if (arg === 'ssl-non-raw') {
-      sslNonRaw = true;
-      continue;
-    }
-    if (arg.startsWith('xterm=')) {
-      const x = parseXtermOption(arg.slice(6));
-      if (typeof x === 'string') return err(`${arg}: ${x}`);
-      xterm = x;
-      continue;
-    }
-
-    if (arg.startsWith('root=')) root = arg.slice(5);
-    if (arg.startsWith('init=')) init = arg.slice(5);
-    kernel.push(arg);
+    const e = sw.take(arg, d);
+    if (e) return err(e);
   }
+  const { memBytes, initrd, kernelImage, umid, umlDir, mconsoleNotify, noreboot, lineDefault, lineSet, xterm, sslNonRaw, ubd, ubdSync, kernel, warnings } = d;
+  const root = lastValue(kernel, 'root=');
+  const init = lastValue(kernel, 'init=');
 
   // As UML, console=tty0 (con0) unless the command line names one. In exec mode the
   // command talks on ttyS0 and kernel messages go to con0, which drops them unless con0= is given.
@@ -298,6 +194,23 @@ const XTERM = { type: 'xterm' } as const;
 const PTY = { type: 'pty' } as const;
 
 /**
+ * UML's console names in the guest's terms: UML's ttyN (conN) is the guest's
+ * hvcN, the virtio console's port N (the guest also has /dev/ttyN → hvcN).
+ */
+function guestConsoleName(arg: string): string {
+  const m = /^console=tty(\d*)(,.*)?$/.exec(arg);
+  if (!m) return arg;
+  return `console=hvc${m[1] || '0'}${m[2] ?? ''}`;
+}
+
+/** The last value of a `key=` argument, if any. */
+function lastValue(args: readonly string[], key: string): string | undefined {
+  let v: string | undefined;
+  for (const a of args) if (a.startsWith(key)) v = a.slice(key.length);
+  return v;
+}
+
+/**
  * UML switches tuml does not implement (yet): each gets a line saying so instead of being
  * passed to the guest kernel, where it would vanish into "Unknown kernel command line parameters".
  */
@@ -314,48 +227,32 @@ function notImplemented(arg: string): string | undefined {
   return undefined;
 }
 
-/** `con=…` / `con<n>=…` / `ssl=…` / `ssl<n>=…` → the line and its configuration, a warning, or an error text. */
-function parseLineSwitch(
-  arg: string,
-  kind: 'con' | 'ssl',
-): { line: number | 'default'; config: LineConfig } | { line: number | 'default'; warning: string } | string {
-  const rest = arg.slice(3);
-  const eq = rest.indexOf('=');
-  let line: number | 'default';
-  if (eq === 0) line = 'default';
-  else {
-    const n = eq > 0 ? parseCInteger(rest.slice(0, eq)) : undefined;
-    if (n === undefined) return `${arg}: Couldn't parse device number`;
-    if (n >= (kind === 'con' ? NR_CONSOLES : NR_SERIAL)) return `${arg}: Device number out of range`;
-    line = n;
-  }
-  const spec = rest.slice(eq + 1);
-  const config = parseLineConfig(spec);
-  if (typeof config === 'object' && 'error' in config) {
-    if (!config.unknownType) return `${arg}: ${config.error}`;
-    const hint = spec.startsWith('/dev/') ? ` (for a host terminal: ${arg.slice(0, arg.length - spec.length)}tty:${spec})` : '';
-    return { line, warning: `${arg}: ${config.error}${hint}; the line stays unconfigured` };
-  }
-  return { line, config };
-}
+/** The program's own switches (UML's um_arch and friends). */
+const CORE_SWITCHES: Switch[] = [
+  // tuml's own switch (UML is its own kernel and has none): which guest kernel to boot.
+  prefixSwitch('--kernel=', (arg, d) => {
+    d.kernelImage = arg.slice(9);
+    if (!d.kernelImage) return `${arg}: missing file name`;
+  }),
+  prefixSwitch('mem=', (arg, d) => {
+    const v = parseSize(arg.slice(4));
+    if (v === undefined) return `${arg}: invalid size`;
+    if (v > MAX_MEM) return `${arg}: too large (at most ${formatSize(MAX_MEM)})`;
+    d.memBytes = Math.ceil(v / 4096) * 4096;
+  }),
+  prefixSwitch('initrd=', (arg, d) => {
+    if (arg.length === 7) return `${arg}: missing file name`;
+    d.initrd = arg.slice(7);
+  }),
+  { claims: (arg) => arg === 'noreboot', take: (_arg, d) => void (d.noreboot = true) },
+  { claims: (arg) => notImplemented(arg) !== undefined, take: (arg, d) => void d.warnings.push(`${arg}: ${notImplemented(arg)}; ignored`) },
+  { claims: (arg) => arg === 'nosysemu', take: () => {} }, // a host ptrace optimisation of UML's: nothing to do here
+  // UML's obsolete switch: its message, and the argument still reaches the kernel.
+  prefixSwitch('debug', (arg, d) => {
+    d.warnings.push("'debug' is not necessary to gdb UML in skas mode - run 'gdb linux'");
+    d.kernel.push(arg);
+  }),
+];
 
-/**
- * UML's console names in the guest's terms: UML's ttyN (conN) is the guest's
- * hvcN, the virtio console's port N (the guest also has /dev/ttyN → hvcN).
- */
-function guestConsoleName(arg: string): string {
-  const m = /^console=tty(\d*)(,.*)?$/.exec(arg);
-  if (!m) return arg;
-  return `console=hvc${m[1] || '0'}${m[2] ?? ''}`;
-}
-
-/** UML's `xterm=<emulator>,<title switch>,<exec switch>`; empty fields keep the defaults. */
-function parseXtermOption(v: string): XtermOption | string {
-  const [emulator, title, execSwitch, extra] = v.split(',');
-  if (extra !== undefined) return 'expected <emulator>,<title switch>,<exec switch>';
-  return {
-    emulator: emulator || DEFAULT_XTERM_SETTINGS.emulator,
-    titleSwitch: title || DEFAULT_XTERM_SETTINGS.titleSwitch,
-    execSwitch: execSwitch || DEFAULT_XTERM_SETTINGS.execSwitch,
-  };
-}
+/** Every driver's switches, in the order they are offered an argument. */
+const SWITCHES: Switch[] = [...CORE_SWITCHES, ...MCONSOLE_SWITCHES, ...UBD_SWITCHES, ...LINE_SWITCHES];

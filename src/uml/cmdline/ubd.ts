@@ -3,6 +3,7 @@
 // does not stop the boot: UML reports it and goes on without that disk.
 
 import { parseCInteger } from './size.js';
+import { type Switch, prefixSwitch } from './switch.js';
 
 export const UBD_UNITS = 16;
 
@@ -92,3 +93,22 @@ export function parseUbd(arg: string): UbdParse {
 export function ubdName(unit: number): string {
   return `ubd${String.fromCharCode(0x61 + unit)}`;
 }
+
+/** The ubd driver's switches: ubd<N>…=, ubd=sync, and UML's fake_ide and udb messages. */
+export const UBD_SWITCHES: Switch[] = [
+  prefixSwitch('ubd', (arg, d) => {
+    const r = parseUbd(arg);
+    if (r.kind === 'sync') d.ubdSync = true;
+    else if (r.kind === 'warning') d.warnings.push(r.message);
+    else {
+      const unit = r.kind === 'disk' ? r.disk.unit : r.unit;
+      if (d.ubdSeen.has(unit)) d.warnings.push(`Failed to initialize device with "${arg.slice(3)}" : Device is already configured`);
+      else {
+        d.ubdSeen.add(unit);
+        if (r.kind === 'disk') d.ubd.set(unit, r.disk);
+      }
+    }
+  }),
+  { claims: (arg) => arg === 'fake_ide', take: (_arg, d) => void d.warnings.push('The fake_ide option has been removed') },
+  prefixSwitch('udb', (arg, d) => void d.warnings.push(`${arg} specified on command line is almost certainly a ubd -> udb TYPO`)),
+];
