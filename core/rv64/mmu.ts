@@ -298,14 +298,13 @@ function mmioStore(pa: u64, v: u64, size: u32): void {
 // Unsigned little-endian value of `size` bytes at va. Raises on fault.
 export function loadSlow(va: u64, size: u32): u64 {
   if ((<u32>va & 0xfff) + size > 4096) {
-    // Crosses a page: byte by byte, each byte translated on its own.
+    // Crosses a page: byte by byte, each byte translated on its own. A fault keeps the
+    // faulting byte's address as tval (the privileged spec: the part of a misaligned
+    // access that faults), so the OS pages in the second page, not the first again.
     let v: u64 = 0;
     for (let i: u32 = 0; i < size; i++) {
       const b = loadSlow(va + i, 1);
-      if (H.excPending) {
-        H.excTval = va;
-        return 0;
-      }
+      if (H.excPending) return 0;
       v |= b << (<u64>i * 8);
     }
     return v;
@@ -326,13 +325,11 @@ export function loadSlow(va: u64, size: u32): u64 {
 export function storeSlow(va: u64, v: u64, size: u32): void {
   if ((<u32>va & 0xfff) + size > 4096) {
     // Check both pages before writing anything, so a fault leaves memory untouched.
+    // tval is the address of the part that faults: va, or the second page's start.
     const second = (va | 0xfff) + 1;
     translate(va, ACC_STORE);
     if (!H.excPending) translate(second, ACC_STORE);
-    if (H.excPending) {
-      H.excTval = va;
-      return;
-    }
+    if (H.excPending) return;
     for (let i: u32 = 0; i < size; i++) {
       storeSlow(va + i, (v >>> (<u64>i * 8)) & 0xff, 1);
       if (H.excPending) return;
