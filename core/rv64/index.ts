@@ -3,15 +3,18 @@
 import {
   H, XREG, FREG, SLOT_PC, SLOT_PRIV, SLOT_MTIME, SLOT_EXIT_VAL, SLOT_INSTRET, SLOT_TOHOST, SLOT_FROMHOST,
   SLOT_MTIMECMP, SLOT_STIMECMP, SLOT_EXIT_ADDR, RAM_HOST, PRV_M,
+  EXIT_BUDGET, EXIT_WFI, EXIT_SBI, EXIT_TOHOST, EXIT_FATAL,
 } from "./state";
 import { T, mmuInit, tlbFlushAll, updateCtx } from "./mmu";
 import { csrRead, csrWrite } from "./csr";
 import { rvcInit } from "./rvc";
 
 export { run } from "./cpu";
+export * from "./jit";
 export {
   XREG, FREG, SLOT_PC, SLOT_PRIV, SLOT_MTIME, SLOT_EXIT_VAL, SLOT_INSTRET, SLOT_TOHOST, SLOT_FROMHOST,
   SLOT_MTIMECMP, SLOT_STIMECMP, SLOT_EXIT_ADDR, RAM_HOST,
+  EXIT_BUDGET, EXIT_WFI, EXIT_SBI, EXIT_TOHOST, EXIT_FATAL,
 };
 
 // Grows memory for `ramBytes` of guest RAM and resets the hart. 0 on success, -1 if memory can't grow.
