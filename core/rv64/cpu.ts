@@ -597,7 +597,9 @@ export function run(budget: i32): i32 {
           const csr = csrOf(insn);
           const src: u64 = f3 >= 5 ? <u64>rs1 : getX(rs1);
           const op = f3 & 3; // 1 write, 2 set, 3 clear
-          H.instret = instretBase + <u64>(budget - n - trapped);
+          // budget - n - trapped counts this instruction too: counters read the ones before it
+          H.instret = instretBase + <u64>(budget - n - trapped) - 1;
+          H.instretWritten = false;
           T.runLeft = n;
           let old: u64 = 0;
           if (op != 1 || rd != 0) {
@@ -609,7 +611,8 @@ export function run(budget: i32): i32 {
           }
           if (op == 1) csrWrite(csr, src, insn);
           else if (rs1 != 0) csrWrite(csr, op == 2 ? old | src : old & ~src, insn);
-          instretBase = H.instret - <u64>(budget - n - trapped); // minstret may have been written
+          // this instruction retires, unless it wrote minstret: then the value written is next
+          instretBase = H.instret + (H.instretWritten ? 0 : 1) - <u64>(budget - n - trapped);
           if (H.excPending) {
             n = ~n;
             continue;

@@ -43,6 +43,7 @@ export function init(ramBytes: u32): i32 {
   H.mtval = 0;
   H.satp = 0;
   H.instret = 0;
+  H.cycleOff = 0;
   H.mtime = 0;
   H.fflags = 0;
   H.frm = 0;

@@ -90,7 +90,9 @@ export class H {
   static senvcfg: u64 = 0;
   static fflags: u32 = 0; // accrued exception flags, 5 bits
   static frm: u32 = 0; // dynamic rounding mode, 3 bits
-  static instret: u64 = 0;
+  static instret: u64 = 0; // during a CSR instruction: the instructions retired before it
+  static cycleOff: u64 = 0; // mcycle = minstret + cycleOff (one instruction per cycle)
+  static instretWritten: bool = false; // the current CSR instruction wrote minstret
   static mtime: u64 = 0; // guest time at the start of this run() slice
   static mtimecmp: u64 = 0;
   static stimecmp: u64 = 0;
