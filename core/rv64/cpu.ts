@@ -17,6 +17,7 @@ import {
   updateCtx, refreshTohost, updateTimerLines, tlbFlushAll, tlbFlushPage, timeNow, codeFence,
 } from "./mmu";
 import { csrRead, csrWrite, takeTrap, mret, sret, pendingInterrupt, mipRead } from "./csr";
+import { Trig, TRIG_LOAD, TRIG_STORE, TRIG_EXEC, trigFire } from "./trigger";
 import { RVC_TABLE } from "./state";
 import { execFp } from "./fpu";
 import {
@@ -58,6 +59,8 @@ import {
 // Second half of fetch: page-crossing or TLB miss. Returns the raw instruction
 // (16 or 32 bits) or raises.
 function fetchSlow(pc: u64): u32 {
+  // an execute trigger comes before any fault of the fetch
+  if ((Trig.armed & TRIG_EXEC) != 0 && trigFire(TRIG_EXEC, pc, 1)) return 0;
   const h = fetchHost(pc);
   if (h == 0) return 0;
   const lo = <u32>load<u16>(h);
@@ -85,6 +88,8 @@ export function amo(insn: u32, rd: u32, va: u64, src: u64): void {
       raise(CAUSE_ILLEGAL_INSN, <u64>insn);
       return;
     }
+    // triggers: after illegal encodings, before misalignment and faults
+    if (Trig.armed != 0 && trigFire(TRIG_LOAD, va, size)) return;
     if ((va & (size - 1)) != 0) {
       raise(CAUSE_MISALIGNED_LOAD, va);
       return;
@@ -97,6 +102,7 @@ export function amo(insn: u32, rd: u32, va: u64, src: u64): void {
     return;
   }
   if (f5 == 3) { // SC
+    if (Trig.armed != 0 && trigFire(TRIG_STORE, va, size)) return;
     if ((va & (size - 1)) != 0) {
       raise(CAUSE_MISALIGNED_STORE, va);
       return;
@@ -121,6 +127,7 @@ export function amo(insn: u32, rd: u32, va: u64, src: u64): void {
       raise(CAUSE_ILLEGAL_INSN, <u64>insn);
       return;
   }
+  if (Trig.armed != 0 && trigFire(TRIG_LOAD | TRIG_STORE, va, size)) return; // an AMO loads and stores
   if ((va & (size - 1)) != 0) {
     raise(CAUSE_MISALIGNED_STORE, va);
     return;

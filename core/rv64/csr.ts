@@ -8,6 +8,7 @@ import {
   IRQ_SSI, IRQ_MSI, IRQ_STI, IRQ_MTI, IRQ_SEI, IRQ_MEI, PMP_ADDR, PMP_CFG,
 } from "./state";
 import { T, updateCtx, tlbFlushAll, timeNow } from "./mmu";
+import { Trig, TINFO, tdata1Read, tdata2Read, tselectWrite, tdata1Write, tdata2Write } from "./trigger";
 
 const MSTATUS_WRITABLE: u64 = MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP |
   MSTATUS_MPP | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR;
@@ -99,6 +100,11 @@ export function csrRead(csr: u32, insn: u32): u64 {
     case 0x343: return H.mtval;
     case 0x344: return mipRead();
     case 0x34a: return 0; // mtinst
+    case 0x7a0: return <u64>Trig.select;
+    case 0x7a1: return tdata1Read();
+    case 0x7a2: return tdata2Read();
+    case 0x7a3: return 0; // tdata3: no textra matching
+    case 0x7a4: return TINFO;
     case 0xb00: return H.instret + H.cycleOff;
     case 0xb02: return H.instret;
     default: {
@@ -176,6 +182,10 @@ export function csrWrite(csr: u32, v: u64, insn: u32): void {
     case 0x343: H.mtval = v; return;
     case 0x344: H.mip = (H.mip & ~MIP_WRITABLE) | (v & MIP_WRITABLE); H.irqCheck = true; return;
     case 0x34a: return;
+    case 0x7a0: tselectWrite(v); return;
+    case 0x7a1: if (tdata1Write(v)) tlbFlushAll(); return;
+    case 0x7a2: tdata2Write(v); return;
+    case 0x7a3: case 0x7a4: return; // tdata3 and tinfo: writes are ignored
     // A counter write is what the next instruction reads: the writing instruction's own
     // increment of that counter is suppressed, the other counter still counts it. A CSR
     // instruction (insn != 0) retires; a write by the host (insn 0) is between instructions.

@@ -8,6 +8,7 @@ import {
 import { T, mmuInit, tlbFlushAll, updateCtx } from "./mmu";
 import { csrRead, csrWrite } from "./csr";
 import { rvcInit } from "./rvc";
+import { trigReset } from "./trigger";
 
 export { run } from "./cpu";
 export * from "./jit";
@@ -52,6 +53,7 @@ export function init(ramBytes: u32): i32 {
   T.lines = 0;
   T.msip = 0;
   rvcInit();
+  trigReset();
   mmuInit(<u64>ramBytes);
   return 0;
 }

@@ -16,6 +16,7 @@ import {
   CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT, CAUSE_FETCH_PAGE_FAULT,
   IRQ_MSI, IRQ_MTI, EXIT_TOHOST, TIME_SHIFT,
 } from "./state";
+import { Trig, TRIG_LOAD, TRIG_STORE, trigFire } from "./trigger";
 
 @external("env", "mmioRead")
 declare function mmioRead(addr: u32, size: u32): u32;
@@ -204,7 +205,8 @@ function fill(va: u64, acc: u32, table: u32): u32 {
     T.pa = pa;
     return 0;
   }
-  if (!(acc == ACC_STORE && (page == T.tohostPage || isCodePage(page)))) {
+  // Not cached: the HTIF page and code pages for stores, every page of a kind a trigger watches.
+  if (!(acc == ACC_STORE && (page == T.tohostPage || isCodePage(page))) && (Trig.armed & (1 << acc)) == 0) {
     const e = table + ((<u32>(va >>> 12) & (TLB_ENTRIES - 1)) << 4);
     store<u64>(e, va >>> 12);
     store<u64>(e + 8, <u64>h - (va & ~(<u64>0xfff)));
@@ -301,6 +303,7 @@ function mmioStore(pa: u64, v: u64, size: u32): void {
 
 // Unsigned little-endian value of `size` bytes at va. Raises on fault.
 export function loadSlow(va: u64, size: u32): u64 {
+  if ((Trig.armed & TRIG_LOAD) != 0 && trigFire(TRIG_LOAD, va, size)) return 0;
   if ((<u32>va & 0xfff) + size > 4096) {
     // Crosses a page: byte by byte, each byte translated on its own. A fault keeps the
     // faulting byte's address as tval (the privileged spec: the part of a misaligned
@@ -327,6 +330,7 @@ export function loadSlow(va: u64, size: u32): u64 {
 }
 
 export function storeSlow(va: u64, v: u64, size: u32): void {
+  if ((Trig.armed & TRIG_STORE) != 0 && trigFire(TRIG_STORE, va, size)) return;
   if ((<u32>va & 0xfff) + size > 4096) {
     // Check both pages before writing anything, so a fault leaves memory untouched.
     // tval is the address of the part that faults: va, or the second page's start.

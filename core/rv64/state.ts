@@ -35,6 +35,9 @@ export const TIME_SHIFT: u64 = 6;
 export const PMP_ADDR: u32 = 0x2000; // pmpaddr0..63, u64 each
 export const PMP_CFG: u32 = 0x2200; // pmpcfg0, 2, ... 14, u64 each
 
+// ---- debug triggers (trigger.ts): tdata1, tdata2 per trigger, u64 each ----
+export const TRIGGERS: u32 = 0x2400;
+
 // ---- TLBs: see mmu.ts (ends at TLB_END = 0x40000) ----
 export const TLB_BASE: u32 = 0x10000;
 
