@@ -14,11 +14,17 @@ import {
 } from "./state";
 import {
   T, TLB_ENTRIES, loadSlow, storeSlow, amoHost, lrHost, fetchHost,
-  updateCtx, refreshTohost, updateTimerLines, tlbFlushAll, tlbFlushPage, timeNow,
+  updateCtx, refreshTohost, updateTimerLines, tlbFlushAll, tlbFlushPage, timeNow, codeFence,
 } from "./mmu";
 import { csrRead, csrWrite, takeTrap, mret, sret, pendingInterrupt, mipRead } from "./csr";
-import { RVC_TABLE } from "./rvc";
+import { Trig, TRIG_LOAD, TRIG_STORE, TRIG_EXEC, trigFire } from "./trigger";
+import { RVC_TABLE } from "./state";
 import { execFp } from "./fpu";
+import {
+  OP_LOAD, OP_LOAD_FP, OP_MISC_MEM, OP_IMM, OP_AUIPC, OP_IMM_32, OP_STORE, OP_STORE_FP, OP_AMO, OP_OP, OP_LUI,
+  OP_OP_32, OP_MADD, OP_MSUB, OP_NMSUB, OP_NMADD, OP_FP, OP_BRANCH, OP_JALR, OP_JAL, OP_SYSTEM,
+  opcode, rdOf, rs1Of, rs2Of, funct3, funct5, funct6, funct7, csrOf, immI, immS, immB, immU, immJ, immI32, shamt5,
+} from "./decode";
 
 @inline function mulhu(a: u64, b: u64): u64 {
   const a0 = a & 0xffffffff;
@@ -53,6 +59,8 @@ import { execFp } from "./fpu";
 // Second half of fetch: page-crossing or TLB miss. Returns the raw instruction
 // (16 or 32 bits) or raises.
 function fetchSlow(pc: u64): u32 {
+  // an execute trigger comes before any fault of the fetch
+  if ((Trig.armed & TRIG_EXEC) != 0 && trigFire(TRIG_EXEC, pc, 1)) return 0;
   const h = fetchHost(pc);
   if (h == 0) return 0;
   const lo = <u32>load<u16>(h);
@@ -65,9 +73,10 @@ function fetchSlow(pc: u64): u32 {
   return lo | (<u32>load<u16>(h + 2) << 16);
 }
 
-function amo(insn: u32, rd: u32, va: u64, src: u64): void {
-  const f3 = (insn >>> 12) & 7;
-  const f5 = insn >>> 27;
+// An AMO, LR or SC (the whole instruction; rd written unless it traps).
+export function amo(insn: u32, rd: u32, va: u64, src: u64): void {
+  const f3 = funct3(insn);
+  const f5 = funct5(insn);
   const isD = f3 == 3;
   if (f3 != 2 && f3 != 3) {
     raise(CAUSE_ILLEGAL_INSN, <u64>insn);
@@ -75,10 +84,12 @@ function amo(insn: u32, rd: u32, va: u64, src: u64): void {
   }
   const size: u32 = isD ? 8 : 4;
   if (f5 == 2) { // LR
-    if (((insn >>> 20) & 31) != 0) {
+    if (rs2Of(insn) != 0) {
       raise(CAUSE_ILLEGAL_INSN, <u64>insn);
       return;
     }
+    // triggers: after illegal encodings, before misalignment and faults
+    if (Trig.armed != 0 && trigFire(TRIG_LOAD, va, size)) return;
     if ((va & (size - 1)) != 0) {
       raise(CAUSE_MISALIGNED_LOAD, va);
       return;
@@ -91,6 +102,7 @@ function amo(insn: u32, rd: u32, va: u64, src: u64): void {
     return;
   }
   if (f5 == 3) { // SC
+    if (Trig.armed != 0 && trigFire(TRIG_STORE, va, size)) return;
     if ((va & (size - 1)) != 0) {
       raise(CAUSE_MISALIGNED_STORE, va);
       return;
@@ -115,6 +127,7 @@ function amo(insn: u32, rd: u32, va: u64, src: u64): void {
       raise(CAUSE_ILLEGAL_INSN, <u64>insn);
       return;
   }
+  if (Trig.armed != 0 && trigFire(TRIG_LOAD | TRIG_STORE, va, size)) return; // an AMO loads and stores
   if ((va & (size - 1)) != 0) {
     raise(CAUSE_MISALIGNED_STORE, va);
     return;
@@ -278,20 +291,20 @@ export function run(budget: i32): i32 {
       }
 
       // ---- execute ----
-      const rd = (insn >>> 7) & 31;
-      const rs1 = (insn >>> 15) & 31;
-      const rs2 = (insn >>> 20) & 31;
-      const f3 = (insn >>> 12) & 7;
+      const rd = rdOf(insn);
+      const rs1 = rs1Of(insn);
+      const rs2 = rs2Of(insn);
+      const f3 = funct3(insn);
       let npc = pc + ilen;
-      switch (insn & 0x7f) {
-        case 0x13: { // OP-IMM
+      switch (opcode(insn)) {
+        case OP_IMM: {
           const a = getX(rs1);
-          const imm = <u64>(<i64>(<i32>insn >> 20));
+          const imm = immI(insn);
           let r: u64;
           switch (f3) {
             case 0: r = a + imm; break;
             case 1:
-              if ((insn >>> 26) != 0) {
+              if (funct6(insn) != 0) {
                 raise(CAUSE_ILLEGAL_INSN, <u64>insn);
                 n = ~n;
                 continue;
@@ -302,7 +315,7 @@ export function run(budget: i32): i32 {
             case 3: r = a < imm ? 1 : 0; break;
             case 4: r = a ^ imm; break;
             case 5: {
-              const top = insn >>> 26;
+              const top = funct6(insn);
               if (top == 0) r = a >>> (imm & 63);
               else if (top == 0x10) r = <u64>(<i64>a >> <i64>(imm & 63));
               else {
@@ -318,10 +331,10 @@ export function run(budget: i32): i32 {
           wX(rd, r);
           break;
         }
-        case 0x33: { // OP
+        case OP_OP: {
           const a = getX(rs1);
           const b = getX(rs2);
-          const f7 = insn >>> 25;
+          const f7 = funct7(insn);
           let r: u64 = 0;
           if (f7 == 0) {
             switch (f3) {
@@ -363,8 +376,8 @@ export function run(budget: i32): i32 {
           wX(rd, r);
           break;
         }
-        case 0x03: { // LOAD
-          const va = getX(rs1) + <u64>(<i64>(<i32>insn >> 20));
+        case OP_LOAD: {
+          const va = getX(rs1) + immI(insn);
           const e = T.load + ((<u32>(va >>> 12) & (TLB_ENTRIES - 1)) << 4);
           let r: u64;
           if (load<u64>(e) == (va >>> 12) && (<u32>va & 0xfff) <= 0xff8) {
@@ -403,9 +416,8 @@ export function run(budget: i32): i32 {
           wX(rd, r);
           break;
         }
-        case 0x23: { // STORE
-          const imm = <u64>(<i64>(((<i32>insn >> 25) << 5) | <i32>((insn >>> 7) & 31)));
-          const va = getX(rs1) + imm;
+        case OP_STORE: {
+          const va = getX(rs1) + immS(insn);
           const v = getX(rs2);
           const e = T.store + ((<u32>(va >>> 12) & (TLB_ENTRIES - 1)) << 4);
           if (load<u64>(e) == (va >>> 12) && (<u32>va & 0xfff) <= 0xff8) {
@@ -436,7 +448,7 @@ export function run(budget: i32): i32 {
           }
           break;
         }
-        case 0x63: { // BRANCH
+        case OP_BRANCH: {
           const a = getX(rs1);
           const b = getX(rs2);
           let taken: bool;
@@ -452,38 +464,32 @@ export function run(budget: i32): i32 {
               n = ~n;
               continue;
           }
-          if (taken) {
-            const imm = ((<i32>insn >> 31) << 12) | <i32>(((insn >>> 7) & 1) << 11) |
-              <i32>(((insn >>> 25) & 0x3f) << 5) | <i32>(((insn >>> 8) & 0xf) << 1);
-            npc = pc + <u64><i64>imm;
-          }
+          if (taken) npc = pc + immB(insn);
           break;
         }
-        case 0x37: wX(rd, <u64><i64><i32>(insn & 0xfffff000)); break; // LUI
-        case 0x17: wX(rd, pc + <u64><i64><i32>(insn & 0xfffff000)); break; // AUIPC
-        case 0x6f: { // JAL
-          const imm = ((<i32>insn >> 31) << 20) | <i32>(insn & 0xff000) | <i32>(((insn >>> 20) & 1) << 11) |
-            <i32>(((insn >>> 21) & 0x3ff) << 1);
+        case OP_LUI: wX(rd, immU(insn)); break;
+        case OP_AUIPC: wX(rd, pc + immU(insn)); break;
+        case OP_JAL: {
           wX(rd, npc);
-          npc = pc + <u64><i64>imm;
+          npc = pc + immJ(insn);
           break;
         }
-        case 0x67: { // JALR
+        case OP_JALR: {
           if (f3 != 0) {
             raise(CAUSE_ILLEGAL_INSN, <u64>insn);
             n = ~n;
             continue;
           }
-          const t = (getX(rs1) + <u64>(<i64>(<i32>insn >> 20))) & ~(<u64>1);
+          const t = (getX(rs1) + immI(insn)) & ~(<u64>1);
           wX(rd, npc);
           npc = t;
           break;
         }
-        case 0x1b: { // OP-IMM-32
+        case OP_IMM_32: {
           const a = <u32>getX(rs1);
-          const sh = (insn >>> 20) & 31;
-          const f7 = insn >>> 25;
-          if (f3 == 0) wX(rd, sx32(<u64>(a + <u32>(<i32>insn >> 20))));
+          const sh = shamt5(insn);
+          const f7 = funct7(insn);
+          if (f3 == 0) wX(rd, sx32(<u64>(a + immI32(insn))));
           else if (f3 == 1 && f7 == 0) wX(rd, sx32(<u64>(a << sh)));
           else if (f3 == 5 && f7 == 0) wX(rd, sx32(<u64>(a >>> sh)));
           else if (f3 == 5 && f7 == 0x20) wX(rd, <u64><i64>(<i32>a >> sh));
@@ -494,10 +500,10 @@ export function run(budget: i32): i32 {
           }
           break;
         }
-        case 0x3b: { // OP-32
+        case OP_OP_32: {
           const a = <u32>getX(rs1);
           const b = <u32>getX(rs2);
-          const f7 = insn >>> 25;
+          const f7 = funct7(insn);
           let r: u32 = 0;
           let ok = true;
           if (f7 == 0) {
@@ -535,21 +541,22 @@ export function run(budget: i32): i32 {
           wX(rd, sx32(<u64>r));
           break;
         }
-        case 0x2f: // AMO
+        case OP_AMO:
           amo(insn, rd, getX(rs1), getX(rs2));
           if (H.excPending) {
             n = ~n;
             continue;
           }
           break;
-        case 0x0f: // MISC-MEM: fences are no-ops for one hart with no decoded-code cache
+        case OP_MISC_MEM: // FENCE orders nothing for one hart; FENCE.I drops translated code
           if (f3 > 1) {
             raise(CAUSE_ILLEGAL_INSN, <u64>insn);
             n = ~n;
             continue;
           }
+          if (f3 == 1) codeFence();
           break;
-        case 0x73: { // SYSTEM
+        case OP_SYSTEM: {
           fVpn = NO_PAGE;
           if (f3 == 0) {
             if (insn == 0x00000073) { // ecall
@@ -576,8 +583,11 @@ export function run(budget: i32): i32 {
               }
             } else if ((insn & 0xfe007fff) == 0x12000073) { // sfence.vma
               if (H.priv == PRV_U || (H.priv == PRV_S && (H.mstatus & MSTATUS_TVM) != 0)) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
-              else if (rs1 == 0) tlbFlushAll();
-              else tlbFlushPage(getX(rs1));
+              else {
+                if (rs1 == 0) tlbFlushAll();
+                else tlbFlushPage(getX(rs1));
+                codeFence();
+              }
             } else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
             if (H.excPending) {
               n = ~n;
@@ -591,10 +601,12 @@ export function run(budget: i32): i32 {
             n = ~n;
             continue;
           }
-          const csr = insn >>> 20;
+          const csr = csrOf(insn);
           const src: u64 = f3 >= 5 ? <u64>rs1 : getX(rs1);
           const op = f3 & 3; // 1 write, 2 set, 3 clear
-          H.instret = instretBase + <u64>(budget - n - trapped);
+          // budget - n - trapped counts this instruction too: counters read the ones before it
+          H.instret = instretBase + <u64>(budget - n - trapped) - 1;
+          H.instretWritten = false;
           T.runLeft = n;
           let old: u64 = 0;
           if (op != 1 || rd != 0) {
@@ -606,7 +618,8 @@ export function run(budget: i32): i32 {
           }
           if (op == 1) csrWrite(csr, src, insn);
           else if (rs1 != 0) csrWrite(csr, op == 2 ? old | src : old & ~src, insn);
-          instretBase = H.instret - <u64>(budget - n - trapped); // minstret may have been written
+          // this instruction retires, unless it wrote minstret: then the value written is next
+          instretBase = H.instret + (H.instretWritten ? 0 : 1) - <u64>(budget - n - trapped);
           if (H.excPending) {
             n = ~n;
             continue;
@@ -615,13 +628,13 @@ export function run(budget: i32): i32 {
           if (H.irqCheck) n = ~n;
           break;
         }
-        case 0x07: { // LOAD-FP
+        case OP_LOAD_FP: {
           if (fsOff() || (f3 != 2 && f3 != 3)) {
             raise(CAUSE_ILLEGAL_INSN, <u64>insn);
             n = ~n;
             continue;
           }
-          const va = getX(rs1) + <u64>(<i64>(<i32>insn >> 20));
+          const va = getX(rs1) + immI(insn);
           const e = T.load + ((<u32>(va >>> 12) & (TLB_ENTRIES - 1)) << 4);
           let v: u64;
           if (load<u64>(e) == (va >>> 12) && (<u32>va & 0xfff) <= 0xff8) {
@@ -640,14 +653,13 @@ export function run(budget: i32): i32 {
           markFsDirty();
           break;
         }
-        case 0x27: { // STORE-FP
+        case OP_STORE_FP: {
           if (fsOff() || (f3 != 2 && f3 != 3)) {
             raise(CAUSE_ILLEGAL_INSN, <u64>insn);
             n = ~n;
             continue;
           }
-          const imm = <u64>(<i64>(((<i32>insn >> 25) << 5) | <i32>((insn >>> 7) & 31)));
-          const va = getX(rs1) + imm;
+          const va = getX(rs1) + immS(insn);
           const v = getF(rs2);
           const e = T.store + ((<u32>(va >>> 12) & (TLB_ENTRIES - 1)) << 4);
           if (load<u64>(e) == (va >>> 12) && (<u32>va & 0xfff) <= 0xff8) {
@@ -665,7 +677,7 @@ export function run(budget: i32): i32 {
           }
           break;
         }
-        case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53:
+        case OP_MADD: case OP_MSUB: case OP_NMSUB: case OP_NMADD: case OP_FP:
           if (fsOff() || !execFp(insn)) {
             raise(CAUSE_ILLEGAL_INSN, <u64>insn);
             n = ~n;

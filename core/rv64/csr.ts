@@ -5,12 +5,10 @@ import {
   MSTATUS_SIE, MSTATUS_MIE, MSTATUS_SPIE, MSTATUS_MPIE, MSTATUS_SPP, MSTATUS_MPP, MSTATUS_MPP_SHIFT,
   MSTATUS_FS, MSTATUS_MPRV, MSTATUS_SUM, MSTATUS_MXR, MSTATUS_TVM, MSTATUS_TW, MSTATUS_TSR,
   MSTATUS_UXL, MSTATUS_SD, CAUSE_ILLEGAL_INSN,
-  IRQ_SSI, IRQ_MSI, IRQ_STI, IRQ_MTI, IRQ_SEI, IRQ_MEI,
+  IRQ_SSI, IRQ_MSI, IRQ_STI, IRQ_MTI, IRQ_SEI, IRQ_MEI, PMP_ADDR, PMP_CFG,
 } from "./state";
 import { T, updateCtx, tlbFlushAll, timeNow } from "./mmu";
-
-const PMP_ADDR: u32 = 0x2000; // 64 x u64
-const PMP_CFG: u32 = 0x2200; // 8 x u64 (pmpcfg0, 2, ... 14)
+import { Trig, TINFO, tdata1Read, tdata2Read, tselectWrite, tdata1Write, tdata2Write } from "./trigger";
 
 const MSTATUS_WRITABLE: u64 = MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP |
   MSTATUS_MPP | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR;
@@ -70,10 +68,8 @@ export function csrRead(csr: u32, insn: u32): u64 {
     case 0x001: if ((H.mstatus & MSTATUS_FS) == 0) break; return <u64>H.fflags;
     case 0x002: if ((H.mstatus & MSTATUS_FS) == 0) break; return <u64>H.frm;
     case 0x003: if ((H.mstatus & MSTATUS_FS) == 0) break; return <u64>(H.fflags | (H.frm << 5));
-    case 0xc00: case 0xc02: {
-      if (!counterAllowed(csr & 31)) break;
-      return H.instret;
-    }
+    case 0xc00: if (!counterAllowed(0)) break; return H.instret + H.cycleOff;
+    case 0xc02: if (!counterAllowed(2)) break; return H.instret;
     case 0xc01: if (!counterAllowed(1)) break; return timeNow();
     case 0x100: return mstatusRead() & SSTATUS_MASK;
     case 0x104: return H.mie & H.mideleg;
@@ -104,7 +100,13 @@ export function csrRead(csr: u32, insn: u32): u64 {
     case 0x343: return H.mtval;
     case 0x344: return mipRead();
     case 0x34a: return 0; // mtinst
-    case 0xb00: case 0xb02: return H.instret;
+    case 0x7a0: return <u64>Trig.select;
+    case 0x7a1: return tdata1Read();
+    case 0x7a2: return tdata2Read();
+    case 0x7a3: return 0; // tdata3: no textra matching
+    case 0x7a4: return TINFO;
+    case 0xb00: return H.instret + H.cycleOff;
+    case 0xb02: return H.instret;
     default: {
       if (csr >= 0xc03 && csr <= 0xc1f) {
         if (!counterAllowed(csr & 31)) break;
@@ -180,8 +182,21 @@ export function csrWrite(csr: u32, v: u64, insn: u32): void {
     case 0x343: H.mtval = v; return;
     case 0x344: H.mip = (H.mip & ~MIP_WRITABLE) | (v & MIP_WRITABLE); H.irqCheck = true; return;
     case 0x34a: return;
-    case 0xb00: return; // mcycle: reads follow instret
-    case 0xb02: H.instret = v; return;
+    case 0x7a0: tselectWrite(v); return;
+    case 0x7a1: if (tdata1Write(v)) tlbFlushAll(); return;
+    case 0x7a2: tdata2Write(v); return;
+    case 0x7a3: case 0x7a4: return; // tdata3 and tinfo: writes are ignored
+    // A counter write is what the next instruction reads: the writing instruction's own
+    // increment of that counter is suppressed, the other counter still counts it. A CSR
+    // instruction (insn != 0) retires; a write by the host (insn 0) is between instructions.
+    case 0xb00: H.cycleOff = v - H.instret - (insn != 0 ? 1 : 0); return;
+    case 0xb02: {
+      const next = H.instret + (insn != 0 ? 1 : 0);
+      H.cycleOff += next - v; // mcycle goes on counting
+      H.instret = v;
+      H.instretWritten = insn != 0;
+      return;
+    }
     default: {
       if ((csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0x323 && csr <= 0x33f)) return;
       if (csr >= 0x3a0 && csr <= 0x3af) {

@@ -57,6 +57,9 @@ import {
   FFLAG_DZ,
   FFLAG_NV,
 } from "./state";
+import {
+  OP_FP, OP_MADD, OP_MSUB, OP_NMSUB, OP_NMADD, opcode, rdOf, rs1Of, rs2Of, rs3Of, funct3, funct7,
+} from "./decode";
 
 // Rounding modes
 const RNE: u32 = 0;
@@ -862,20 +865,20 @@ function fromInt(v: u64, kind: u32, single: bool, rm: u32): u64 {
 // 0x4b FNMSUB, 0x4f FNMADD) instruction. Returns false, changing nothing, if the
 // encoding is illegal.
 export function execFp(insn: u32): bool {
-  const op = insn & 0x7f;
-  const rd = (insn >> 7) & 31;
-  const f3 = (insn >> 12) & 7;
-  const rs1 = (insn >> 15) & 31;
-  const rs2 = (insn >> 20) & 31;
+  const op = opcode(insn);
+  const rd = rdOf(insn);
+  const f3 = funct3(insn);
+  const rs1 = rs1Of(insn);
+  const rs2 = rs2Of(insn);
   const rm = f3 == 7 ? H.frm : f3; // > 4 is illegal where a rounding mode is used
   fl = 0;
 
-  if (op != 0x53) {
-    const fmt = (insn >> 25) & 3;
-    if ((op & 0x73) != 0x43 || fmt > 1 || rm > 4) return false;
-    const rs3 = insn >> 27;
-    const negC: u64 = (op == 0x47 || op == 0x4f) ? 1 : 0; // FMSUB, FNMADD
-    const negP: u64 = (op == 0x4b || op == 0x4f) ? 1 : 0; // FNMSUB, FNMADD
+  if (op != OP_FP) {
+    const fmt = funct7(insn) & 3;
+    if ((op & 0x73) != OP_MADD || fmt > 1 || rm > 4) return false;
+    const rs3 = rs3Of(insn);
+    const negC: u64 = (op == OP_MSUB || op == OP_NMADD) ? 1 : 0;
+    const negP: u64 = (op == OP_NMSUB || op == OP_NMADD) ? 1 : 0;
     if (fmt == 0) setS(rd, fmaS(getS(rs1), getS(rs2), getS(rs3), negP, negC, rm));
     else setF(rd, fmaD(getF(rs1), getF(rs2), getF(rs3), negP, negC, rm));
     if (fl != 0) H.fflags |= fl;
@@ -883,7 +886,7 @@ export function execFp(insn: u32): bool {
     return true;
   }
 
-  const f7 = insn >> 25;
+  const f7 = funct7(insn);
   switch (f7) {
     // ---- arithmetic, single
     case 0x00: // fadd.s

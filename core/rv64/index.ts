@@ -3,15 +3,19 @@
 import {
   H, XREG, FREG, SLOT_PC, SLOT_PRIV, SLOT_MTIME, SLOT_EXIT_VAL, SLOT_INSTRET, SLOT_TOHOST, SLOT_FROMHOST,
   SLOT_MTIMECMP, SLOT_STIMECMP, SLOT_EXIT_ADDR, RAM_HOST, PRV_M,
+  EXIT_BUDGET, EXIT_WFI, EXIT_SBI, EXIT_TOHOST, EXIT_FATAL,
 } from "./state";
 import { T, mmuInit, tlbFlushAll, updateCtx } from "./mmu";
 import { csrRead, csrWrite } from "./csr";
 import { rvcInit } from "./rvc";
+import { trigReset } from "./trigger";
 
 export { run } from "./cpu";
+export * from "./jit";
 export {
   XREG, FREG, SLOT_PC, SLOT_PRIV, SLOT_MTIME, SLOT_EXIT_VAL, SLOT_INSTRET, SLOT_TOHOST, SLOT_FROMHOST,
   SLOT_MTIMECMP, SLOT_STIMECMP, SLOT_EXIT_ADDR, RAM_HOST,
+  EXIT_BUDGET, EXIT_WFI, EXIT_SBI, EXIT_TOHOST, EXIT_FATAL,
 };
 
 // Grows memory for `ramBytes` of guest RAM and resets the hart. 0 on success, -1 if memory can't grow.
@@ -40,6 +44,7 @@ export function init(ramBytes: u32): i32 {
   H.mtval = 0;
   H.satp = 0;
   H.instret = 0;
+  H.cycleOff = 0;
   H.mtime = 0;
   H.fflags = 0;
   H.frm = 0;
@@ -48,6 +53,7 @@ export function init(ramBytes: u32): i32 {
   T.lines = 0;
   T.msip = 0;
   rvcInit();
+  trigReset();
   mmuInit(<u64>ramBytes);
   return 0;
 }

@@ -10,12 +10,13 @@
 // SUM=1, 3 U. MXR, satp and SFENCE.VMA flush.
 
 import {
-  H, RAM_HOST, RAM_BASE, TLB_BASE, SLOT_TOHOST, SLOT_RAM_SIZE, SLOT_MTIME, raise,
+  H, RAM_HOST, RAM_BASE, TLB_BASE, CODE_PAGES, SLOT_TOHOST, SLOT_RAM_SIZE, SLOT_MTIME, SLOT_MTIMECMP, raise,
   PRV_M, PRV_S, PRV_U, MSTATUS_MPRV, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_SUM, MSTATUS_MXR,
   CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS, CAUSE_FETCH_ACCESS,
   CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT, CAUSE_FETCH_PAGE_FAULT,
   IRQ_MSI, IRQ_MTI, EXIT_TOHOST, TIME_SHIFT,
 } from "./state";
+import { Trig, TRIG_LOAD, TRIG_STORE, trigFire } from "./trigger";
 
 @external("env", "mmioRead")
 declare function mmioRead(addr: u32, size: u32): u32;
@@ -50,6 +51,10 @@ export class T {
   // (CLINT mtime) sees time advance within a slice.
   static runBudget: i32 = 0;
   static runLeft: i32 = 0;
+  // Translated code (see "pages holding translated code" below).
+  static codeMarked: u32 = 0; // pages marked since the bitmap was last cleared
+  static codeWrites: u32 = 0; // stores that hit a marked page
+  static codeFences: u32 = 0; // FENCE.I / SFENCE.VMA that dropped every translation
 }
 
 // CLINT, inside the core because M-mode timers are touched constantly.
@@ -200,7 +205,8 @@ function fill(va: u64, acc: u32, table: u32): u32 {
     T.pa = pa;
     return 0;
   }
-  if (!(acc == ACC_STORE && page == T.tohostPage)) {
+  // Not cached: the HTIF page and code pages for stores, every page of a kind a trigger watches.
+  if (!(acc == ACC_STORE && (page == T.tohostPage || isCodePage(page))) && (Trig.armed & (1 << acc)) == 0) {
     const e = table + ((<u32>(va >>> 12) & (TLB_ENTRIES - 1)) << 4);
     store<u64>(e, va >>> 12);
     store<u64>(e + 8, <u64>h - (va & ~(<u64>0xfff)));
@@ -213,7 +219,7 @@ function fill(va: u64, acc: u32, table: u32): u32 {
 function clintRead(off: u32, size: u32): u64 {
   let v: u64 = 0;
   if (off < 4) v = <u64>T.msip;
-  else if (off >= 0x4000 && off < 0x4008) v = load<u64>(0x1238); // SLOT_MTIMECMP
+  else if (off >= 0x4000 && off < 0x4008) v = load<u64>(SLOT_MTIMECMP);
   else if (off >= 0xbff8 && off < 0xc000) v = timeNow();
   const sh = (off & 7) * 8;
   v = v >>> <u64>sh;
@@ -229,7 +235,7 @@ export function timeNow(): u64 {
 
 export function updateTimerLines(): void {
   const now = H.mtime;
-  if (now >= load<u64>(0x1238)) T.lines |= IRQ_MTI;
+  if (now >= load<u64>(SLOT_MTIMECMP)) T.lines |= IRQ_MTI;
   else T.lines &= ~IRQ_MTI;
   H.irqCheck = true;
 }
@@ -243,8 +249,8 @@ function clintWrite(off: u32, v: u64, size: u32): void {
   } else if (off >= 0x4000 && off < 0x4008) {
     const sh = <u64>(off & 7) * 8;
     const mask: u64 = size >= 8 ? 0xffffffffffffffff : (((<u64>1) << (<u64>size * 8)) - 1) << sh;
-    const old = load<u64>(0x1238);
-    store<u64>(0x1238, (old & ~mask) | ((v << sh) & mask));
+    const old = load<u64>(SLOT_MTIMECMP);
+    store<u64>(SLOT_MTIMECMP, (old & ~mask) | ((v << sh) & mask));
     updateTimerLines();
   } else if (off >= 0xbff8 && off < 0xc000) {
     // mtime follows the host clock; writes are ignored.
@@ -297,15 +303,15 @@ function mmioStore(pa: u64, v: u64, size: u32): void {
 
 // Unsigned little-endian value of `size` bytes at va. Raises on fault.
 export function loadSlow(va: u64, size: u32): u64 {
+  if ((Trig.armed & TRIG_LOAD) != 0 && trigFire(TRIG_LOAD, va, size)) return 0;
   if ((<u32>va & 0xfff) + size > 4096) {
-    // Crosses a page: byte by byte, each byte translated on its own.
+    // Crosses a page: byte by byte, each byte translated on its own. A fault keeps the
+    // faulting byte's address as tval (the privileged spec: the part of a misaligned
+    // access that faults), so the OS pages in the second page, not the first again.
     let v: u64 = 0;
     for (let i: u32 = 0; i < size; i++) {
       const b = loadSlow(va + i, 1);
-      if (H.excPending) {
-        H.excTval = va;
-        return 0;
-      }
+      if (H.excPending) return 0;
       v |= b << (<u64>i * 8);
     }
     return v;
@@ -324,15 +330,14 @@ export function loadSlow(va: u64, size: u32): u64 {
 }
 
 export function storeSlow(va: u64, v: u64, size: u32): void {
+  if ((Trig.armed & TRIG_STORE) != 0 && trigFire(TRIG_STORE, va, size)) return;
   if ((<u32>va & 0xfff) + size > 4096) {
     // Check both pages before writing anything, so a fault leaves memory untouched.
+    // tval is the address of the part that faults: va, or the second page's start.
     const second = (va | 0xfff) + 1;
     translate(va, ACC_STORE);
     if (!H.excPending) translate(second, ACC_STORE);
-    if (H.excPending) {
-      H.excTval = va;
-      return;
-    }
+    if (H.excPending) return;
     for (let i: u32 = 0; i < size; i++) {
       storeSlow(va + i, (v >>> (<u64>i * 8)) & 0xff, 1);
       if (H.excPending) return;
@@ -341,6 +346,7 @@ export function storeSlow(va: u64, v: u64, size: u32): void {
   }
   const h = fill(va, ACC_STORE, T.store);
   if (h != 0) {
+    if (T.codeMarked != 0) codeStore(h);
     if (size == 8) store<u64>(h, v);
     else if (size == 4) store<u32>(h, <u32>v);
     else if (size == 2) store<u16>(h, <u16>v);
@@ -431,6 +437,7 @@ export function amoHost(va: u64, size: u32): u32 {
   if (h != 0) return h;
   h = fill(va, ACC_STORE, T.store);
   if (h == 0 && !H.excPending) raise(CAUSE_STORE_ACCESS, va);
+  else if (h != 0 && T.codeMarked != 0) codeStore(h);
   return h;
 }
 
@@ -452,9 +459,60 @@ export function fetchHost(va: u64): u32 {
   return h;
 }
 
+// ---- pages holding translated code ----
+// A translator marks the physical pages it translates from. A marked page never enters
+// a store TLB, so every store to it (also AMOs, SC, FP and page-crossing stores) reaches
+// the slow path, which unmarks the page before the store lands: a translation is valid
+// while its page is still marked. FENCE.I and SFENCE.VMA unmark every page. Stores by
+// the host (device DMA) are not seen: guests issue FENCE.I before running such code.
+
+@inline function codeBitAddr(n: u32): u32 {
+  return CODE_PAGES + (n >>> 3);
+}
+
+export function isCodePage(pa: u64): bool {
+  const off = pa - RAM_BASE;
+  if (off >= T.ramSize) return false;
+  const n = <u32>(off >>> 12);
+  return (load<u8>(codeBitAddr(n)) & (<u8>1 << <u8>(n & 7))) != 0;
+}
+
+// Marks the page holding physical address pa as translated code.
+export function markCodePage(pa: u64): void {
+  const off = pa - RAM_BASE;
+  if (off >= T.ramSize || isCodePage(pa)) return;
+  const n = <u32>(off >>> 12);
+  store<u8>(codeBitAddr(n), load<u8>(codeBitAddr(n)) | (<u8>1 << <u8>(n & 7)));
+  T.codeMarked++;
+  // The store TLBs may map the page already: empty them (data-load and fetch tables stay).
+  for (let c: u32 = 0; c < 4; c++) memory.fill(TLB_BASE + c * TLB_CTX_BYTES + TLB_TABLE_BYTES, 0xff, TLB_TABLE_BYTES);
+}
+
+// A store is about to land at host address h: a marked page loses its translations.
+function codeStore(h: u32): void {
+  const pa = <u64>(h - RAM_HOST) + RAM_BASE;
+  if (!isCodePage(pa)) return;
+  const n = <u32>((pa - RAM_BASE) >>> 12);
+  store<u8>(codeBitAddr(n), load<u8>(codeBitAddr(n)) & ~(<u8>1 << <u8>(n & 7)));
+  T.codeWrites++;
+}
+
+// FENCE.I and SFENCE.VMA: every translation goes (code may have changed unseen, or the
+// virtual addresses translations were made for now mean other pages).
+export function codeFence(): void {
+  if (T.codeMarked == 0) return;
+  memory.fill(CODE_PAGES, 0, <u32>((T.ramSize >>> 15) + 1));
+  T.codeMarked = 0;
+  T.codeFences++;
+}
+
 export function mmuInit(ramSize: u64): void {
   T.ramSize = ramSize;
   store<u64>(SLOT_RAM_SIZE, ramSize);
+  memory.fill(CODE_PAGES, 0, <u32>((ramSize >>> 15) + 1));
+  T.codeMarked = 0;
+  T.codeWrites = 0;
+  T.codeFences = 0;
   tlbFlushAll();
   updateCtx();
 }

@@ -2,7 +2,7 @@
 // 32-bit instruction it stands for, so the interpreter decodes one format only.
 // 0 marks an illegal or reserved encoding (no valid expansion is 0).
 
-export const RVC_TABLE: u32 = 0x40000; // 65536 x u32, ends at 0x80000
+import { RVC_TABLE } from "./state";
 
 @inline function bits(h: u32, hi: u32, lo: u32): u32 {
   return (h >>> lo) & ((1 << (hi - lo + 1)) - 1);

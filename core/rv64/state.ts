@@ -1,10 +1,10 @@
 // Hart state: the one source of truth for where everything lives.
 //
 // Linear memory below --memoryBase (1 MiB) belongs to the emulator, not to
-// AssemblyScript: register files and host-visible slots at fixed offsets, the
-// TLBs after them. Guest RAM starts at RAM_HOST. The host (TypeScript) finds
-// every offset through the exported constants in layout.ts, never by copying
-// numbers.
+// AssemblyScript: register files and host-visible slots at fixed offsets, then the
+// PMP registers, the TLBs and the compressed-instruction table. Guest RAM starts at
+// RAM_HOST. Every offset is defined here and nowhere else; the host (src/cpu/hart.ts)
+// reads the ones it needs from the module's exports (index.ts), never by copying numbers.
 
 // ---- register files (always current, also during run()) ----
 export const XREG: u32 = 0x1000; // x0..x31, u64 each; x0 stays 0
@@ -31,8 +31,21 @@ export const SLOT_EXIT_ADDR: u32 = 0x1250; // u64 faulting address for EXIT_FATA
 // clock would measure instructions instead of time.
 export const TIME_SHIFT: u64 = 6;
 
-// ---- TLBs: see mmu.ts ----
+// ---- PMP registers (csr.ts): kept, not enforced ----
+export const PMP_ADDR: u32 = 0x2000; // pmpaddr0..63, u64 each
+export const PMP_CFG: u32 = 0x2200; // pmpcfg0, 2, ... 14, u64 each
+
+// ---- debug triggers (trigger.ts): tdata1, tdata2 per trigger, u64 each ----
+export const TRIGGERS: u32 = 0x2400;
+
+// ---- TLBs: see mmu.ts (ends at TLB_END = 0x40000) ----
 export const TLB_BASE: u32 = 0x10000;
+
+// ---- compressed forms expanded: see rvc.ts ----
+export const RVC_TABLE: u32 = 0x40000; // 65536 x u32, ends at 0x80000
+
+// ---- pages holding translated code: one bit per 4 KiB page of guest RAM (see mmu.ts) ----
+export const CODE_PAGES: u32 = 0x80000; // up to 4 GiB of RAM: 128 KiB, ends at 0xa0000
 
 // ---- guest RAM ----
 export const RAM_HOST: u32 = 0x01000000; // host offset of guest physical RAM_BASE
@@ -80,7 +93,9 @@ export class H {
   static senvcfg: u64 = 0;
   static fflags: u32 = 0; // accrued exception flags, 5 bits
   static frm: u32 = 0; // dynamic rounding mode, 3 bits
-  static instret: u64 = 0;
+  static instret: u64 = 0; // during a CSR instruction: the instructions retired before it
+  static cycleOff: u64 = 0; // mcycle = minstret + cycleOff (one instruction per cycle)
+  static instretWritten: bool = false; // the current CSR instruction wrote minstret
   static mtime: u64 = 0; // guest time at the start of this run() slice
   static mtimecmp: u64 = 0;
   static stimecmp: u64 = 0;

@@ -1,7 +1,7 @@
 // The TypeScript face of the WebAssembly RV64GC core (core/rv64 → build/cpu.wasm).
 // No Node APIs here: the caller supplies the wasm bytes, so this runs in a browser too.
 
-/** Why run() returned. Mirrors EXIT_* in core/rv64/state.ts. */
+/** Why run() returned. The core's own codes (its EXIT_* exports) are mapped onto these. */
 export const enum Exit {
   Budget = 0, // instruction budget used up
   Wfi = 1, // hart waits for an interrupt: the host may sleep until the next timer or I/O
@@ -28,6 +28,15 @@ interface CoreExports {
   csrGetHi(csr: number): number;
   csrSet(csr: number, lo: number, hi: number): void;
   tlbFlush(): void;
+  jitMarkCode(lo: number, hi: number): void;
+  jitIsCode(lo: number, hi: number): number;
+  jitCodeWrites(): number;
+  jitCodeFences(): number;
+  EXIT_BUDGET: WebAssembly.Global;
+  EXIT_WFI: WebAssembly.Global;
+  EXIT_SBI: WebAssembly.Global;
+  EXIT_TOHOST: WebAssembly.Global;
+  EXIT_FATAL: WebAssembly.Global;
   XREG: WebAssembly.Global;
   FREG: WebAssembly.Global;
   SLOT_PC: WebAssembly.Global;
@@ -91,6 +100,8 @@ export class Hart {
   private readonly dv: DataView;
   readonly mem: GuestMemory;
   private readonly off: Record<string, number>;
+  /** Exit indexed by the core's exit code. */
+  private readonly exits: Exit[] = [];
 
   private constructor(ex: CoreExports, ramBytes: number) {
     this.ex = ex;
@@ -105,6 +116,11 @@ export class Hart {
       exitAddr: g('SLOT_EXIT_ADDR'),
     };
     this.mem = new GuestMemory(new Uint8Array(buf, g('RAM_HOST'), ramBytes));
+    const codes: Array<[keyof CoreExports, Exit]> = [
+      ['EXIT_BUDGET', Exit.Budget], ['EXIT_WFI', Exit.Wfi], ['EXIT_SBI', Exit.Sbi], ['EXIT_TOHOST', Exit.ToHost],
+      ['EXIT_FATAL', Exit.Fatal],
+    ];
+    for (const [k, e] of codes) this.exits[g(k)] = e;
   }
 
   /** Instantiates the core. `mmio` serves every physical access outside RAM and the CLINT. */
@@ -141,7 +157,9 @@ export class Hart {
 
   /** Runs up to `budget` instructions; returns why it stopped. */
   run(budget: number): Exit {
-    return this.ex.run(budget) as Exit;
+    const why = this.exits[this.ex.run(budget)];
+    if (why === undefined) throw new Error('cpu core returned an unknown exit code');
+    return why;
   }
 
   /** Integer register as an unsigned number (exact below 2^53; callers use it for addresses and small values). */
@@ -254,5 +272,21 @@ export class Hart {
   }
   tlbFlush(): void {
     this.ex.tlbFlush();
+  }
+
+  /** Marks the physical page holding `pa` as translated code (see core/rv64/mmu.ts). */
+  markCodePage(pa: number): void {
+    this.ex.jitMarkCode(pa >>> 0, Math.floor(pa / TWO32) >>> 0);
+  }
+  /** Still marked: no store reached the page and no FENCE.I / SFENCE.VMA ran since it was marked. */
+  isCodePage(pa: number): boolean {
+    return this.ex.jitIsCode(pa >>> 0, Math.floor(pa / TWO32) >>> 0) !== 0;
+  }
+  /** Stores that unmarked a code page, and fences that unmarked them all, since the hart was made. */
+  get codeWrites(): number {
+    return this.ex.jitCodeWrites() >>> 0;
+  }
+  get codeFences(): number {
+    return this.ex.jitCodeFences() >>> 0;
   }
 }

@@ -84,20 +84,49 @@ TEST_BEGIN
   CHECK(13, a2, 5)
   DEFAULT_TRAP
 
-  # ---- minstret and mcycle are writable ----
+  # ---- minstret and mcycle are writable: the value written is what the next instruction
+  # reads (the writing instruction's own increment of that counter is suppressed), and the
+  # other counter still counts the write. One instruction per cycle here.
   li t0, 1000000
   csrw minstret, t0
   csrr a0, minstret
-  sub a0, a0, t0
-  li TESTNUM, 8
-  li t1, 4
-  bgeu a0, t1, tuml_fail     # 1000000 + (at most a few instructions)
+  CHECK_EQ(8, a0, t0)
+  csrw minstret, t0
+  nop
+  nop
+  csrr a0, minstret
+  addi a1, t0, 2
+  CHECK_EQ(14, a0, a1)
+  csrrw a0, minstret, zero   # reads the instructions retired before it: t0 + 2 + 4
+  csrr a1, minstret
+  CHECK(15, a1, 0)
+  addi a2, t0, 6
+  CHECK_EQ(16, a0, a2)
+  csrw minstret, zero
+  csrsi minstret, 8          # a set is a write too: reads 0, 0 | 8 is next
+  csrr a0, minstret
+  CHECK(17, a0, 8)
   csrw mcycle, t0
   csrr a0, mcycle
-  sub a0, a0, t0
-  li TESTNUM, 9
-  li t1, 1000
-  bgeu a0, t1, tuml_fail
+  CHECK_EQ(9, a0, t0)
+  csrw mcycle, t0
+  nop
+  rdcycle a0                 # cycle is mcycle
+  addi a1, t0, 1
+  CHECK_EQ(18, a0, a1)
+  csrr a0, minstret
+  csrw mcycle, zero          # retires: minstret counts it
+  csrr a1, minstret
+  sub a2, a1, a0
+  CHECK(19, a2, 2)
+  csrr a0, mcycle
+  csrw minstret, t0          # takes a cycle: mcycle counts it
+  csrr a1, mcycle
+  sub a2, a1, a0
+  CHECK(53, a2, 2)
+  csrr a0, minstret          # what was written, plus csrr, sub and CHECK's 3
+  addi a1, t0, 5
+  CHECK_EQ(54, a0, a1)
 
   # ---- time advances and matches the CLINT's mtime ----
   rdtime a0
