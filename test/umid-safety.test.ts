@@ -10,6 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { MconsoleServer, type McTarget } from '../src/mconsole/server.js';
 import { createInstanceDir, resolveUmlDir } from '../src/uml/umid.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tuml-umid-'));
@@ -142,5 +143,22 @@ test('removal at exit stays inside the directory made at start, even if its name
   assertVictim(join(base, 'victim'));
   assert.ok(existsSync(join(umlDir, 'web')), 'the symlink is not ours to remove');
   // Our own files went (from the directory we made, wherever it is now).
+  assert.deepEqual(readdirSync(join(base, 'moved')), []);
+});
+
+test('the mconsole socket is bound and unlinked in the directory made at start, not through its path', () => {
+  const { base, umlDir } = setup('socket');
+  const d = createInstanceDir(umlDir, 'web', () => {});
+  plantVictim(join(base, 'victim'));
+  renameSync(join(umlDir, 'web'), join(base, 'moved'));
+  symlinkSync(join(base, 'victim'), join(umlDir, 'web'));
+  const server = MconsoleServer.open(d.socketPath, {} as McTarget, () => {}, {
+    bindPath: d.socketBindPath,
+    unlink: () => d.unlinkSocket(),
+  });
+  assert.deepEqual(readdirSync(join(base, 'moved')).sort(), ['mconsole', 'pid']);
+  server.close();
+  d.remove();
+  assertVictim(join(base, 'victim'));
   assert.deepEqual(readdirSync(join(base, 'moved')), []);
 });

@@ -87,7 +87,11 @@ export class McInstance implements McTarget {
   constructor(private readonly o: McInstanceOptions) {
     this.dir = createInstanceDir(resolveUmlDir(o.umlDir), o.umid, o.log);
     try {
-      this.server = MconsoleServer.open(this.dir.socketPath, this, o.log);
+      const dir = this.dir;
+      this.server = MconsoleServer.open(dir.socketPath, this, o.log, {
+        bindPath: dir.socketBindPath,
+        unlink: () => dir.unlinkSocket(),
+      });
     } catch (e) {
       this.dir.remove();
       throw e;

@@ -13,7 +13,7 @@
 // symlink, a foreign directory or one swapped while we run never makes us
 // touch anything outside the directory we made or verified as ours.
 
-import { closeSync, fchmodSync, fstatSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fstatSync, readSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
@@ -62,6 +62,21 @@ export class InstanceDir {
 
   get pidPath(): string {
     return join(this.path, 'pid');
+  }
+
+  /**
+   * Where to bind the socket so that it lands in this very directory: bind() has
+   * no *at form, but /proc/self/fd/<fd> leads to the directory the fd holds,
+   * whatever its path has become. The plain path without /proc.
+   */
+  get socketBindPath(): string {
+    const viaFd = `/proc/self/fd/${this.fd}`;
+    return existsSync(viaFd) ? `${viaFd}/mconsole` : this.socketPath;
+  }
+
+  /** Unlinks the socket from this directory (relative to its fd). */
+  unlinkSocket(): void {
+    if (!this.removed) unlinkat(this.fd, 'mconsole');
   }
 
   /** Unlinks everything in the directory and the directory itself. Idempotent; never throws. */
