@@ -6,7 +6,7 @@
 
 import { type MachineConfig } from '../uml/cmdline/index.js';
 import { formatLineConfig } from '../uml/cmdline/channel.js';
-import type { McDeviceClass } from './instance.js';
+import type { GuestRelease, McDeviceClass } from './instance.js';
 import type { McReply } from './server.js';
 
 const OK = (text = ''): McReply => ({ err: 0, text });
@@ -54,8 +54,8 @@ export function bootDevices(config: MachineConfig, hotplug?: Partial<Record<'ubd
       if (eq === spec.length - 1) return OK(); // `ubd3=`: nothing to configure, as UML
       return ERR('ubd hot-plug is not available in this build');
     },
-    remove(unit) {
-      if (hotplug?.ubd) return hotplug.ubd.remove(unit);
+    remove(unit, release) {
+      if (hotplug?.ubd) return hotplug.ubd.remove(unit, release);
       const n = ubdUnit(unit);
       if (n < 0) return ERR("Couldn't parse device number");
       if (n >= UBD_UNITS) return ERR('Invalid device number - must be between 0 and 15');
@@ -99,7 +99,7 @@ export function bootDevices(config: MachineConfig, hotplug?: Partial<Record<'ubd
 export interface HotPlug {
   query(unit: string): McReply;
   config(spec: string): McReply | Promise<McReply>;
-  remove(unit: string): McReply | Promise<McReply>;
+  remove(unit: string, release?: GuestRelease): McReply | Promise<McReply>;
 }
 
 /** UML names a channel used both ways once (`null`, `pts:/dev/pts/3`), a split pair as `in,out`. */
