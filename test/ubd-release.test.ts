@@ -93,3 +93,31 @@ test('remove ubdN is refused while the guest has the disk mounted or open, and d
     notify.close();
   }
 });
+
+test('without the guest agent (here: an init that runs none), remove ubdN refuses and says why, running or stopped', { skip: !haveUml && 'uml-utilities is not installed', timeout: 120_000 }, async () => {
+  const parsed = parseCommandLine(['con0=null', 'mem=64M', `uml_dir=${dir}/.uml`, 'umid=vm-n', 'rdinit=/bin/sleep', '600']);
+  assert.equal(parsed.kind, 'run');
+  if (parsed.kind !== 'run') return;
+  const wired = await wireMachine(parsed.config, {
+    core: await coreModule(), kernel: join(image, 'Image'), defaultInitrd: join(image, 'initramfs.cpio.gz'),
+    log: () => {}, ubdHotplugSlots: 1,
+  });
+  const running = wired.run();
+  const n = (...args: string[]) => exec(dir, 'uml_mconsole', ['vm-n', ...args]);
+  try {
+    const disk = join(dir, 'data2.img');
+    copyFileSync(join(image, 'rootfs.ext4'), disk);
+    assert.deepEqual(await n('config', `ubd1=${disk}`), { out: 'OK \n', err: '', code: 0 });
+    const refused = (why: string) => ({ out: `ERR cannot tell whether the guest has /dev/ubdb open (${why}): not removed\n`, err: '', code: 1 });
+    assert.deepEqual(await n('remove', 'ubd1'), refused('the guest agent is not running (yet)'));
+    assert.deepEqual(await n('stop'), { out: 'OK stopped\n', err: '', code: 0 });
+    assert.deepEqual(await n('remove', 'ubd1'), refused("the machine is stopped and its user tasks could not be held: the guest cannot answer until 'go'"));
+    assert.match((await n('proc', 'uptime')).out, /^ERR the machine is stopped and its user tasks could not be held/);
+    assert.deepEqual(await n('go'), { out: 'OK \n', err: '', code: 0 });
+    assert.equal((await n('config', 'ubd1')).out, `OK ${disk}\n`);
+  } finally {
+    wired.machine.halt();
+    await running;
+    await wired.dispose();
+  }
+});
