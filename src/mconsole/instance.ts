@@ -232,14 +232,18 @@ export class McInstance implements McTarget {
 
   /**
    * UML's stop runs only the kernel's mconsole loop until `go`. Here the guest
-   * agent first holds every other user task in a frozen cgroup, then the CPU
-   * stops: no instruction retires while stopped and idle. A request that only
-   * the guest can answer (proc, stack, sysrq, log, cad, a disk's release) then
-   * runs the CPU just for as long as the agent takes to answer: what runs
-   * meanwhile is the guest kernel (its interrupts, timers, kernel threads) and
-   * the agent with the commands it starts; no other user task. Without an
-   * agent (early boot, an image without one) nothing can be held, the CPU
-   * stays stopped and such requests are refused.
+   * agent first holds every other user task in a frozen cgroup (v2's
+   * cgroup.freeze; the reply waits for it), then the CPU stops: no instruction
+   * retires while stopped and idle. A request that only the guest can answer
+   * (proc, stack, sysrq, log, cad, a disk's release) then runs the CPU just
+   * until the agent's answer is in. What runs meanwhile: the guest kernel (its
+   * interrupts, timers and softirqs, kernel threads, devices' pending input
+   * queued but read by no one), the agent and the commands it starts (cat,
+   * dmesg, …), and any process the kernel itself would spawn (none in the
+   * default image); no other user task. Guest time is the host's, so it moves
+   * on across the stop as it does when idle. Without an agent (early boot, an
+   * image without one) nothing can be held: the CPU stays stopped until `go`
+   * and such requests are refused with the reason.
    */
   stop(): Promise<void> {
     this.stopped = true;
