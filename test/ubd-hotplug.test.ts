@@ -46,10 +46,13 @@ const poll = setInterval(() => {
   say('remove-none', w.ubd.remove('5'));
   say('remove-bad', w.ubd.remove('16'));
   say('bad', w.ubd.config('3x=' + img));
-  const wait = setInterval(() => {
+  const wait = setInterval(async () => {
     if (readFileSync(img).subarray(4096, 4100).toString() !== 'DONE') return;
     clearInterval(wait);
-    say('remove', w.ubd.remove('3'));
+    // Without asking the guest, a disk it may use stays; mconsole's remove asks its agent.
+    say('remove-unasked', await w.ubd.remove('3'));
+    say('query-unasked', w.ubd.query('3'));
+    say('remove', await w.mconsole.remove('ubd3'));
     say('query-after', w.ubd.query('3'));
   }, 50);
   clearInterval(poll);
@@ -101,6 +104,8 @@ test('a ubd unit added while the guest runs appears with its contents, takes wri
   assert.deepEqual(replies.get('remove-none'), { err: -19, text: "Device doesn't exist" });
   assert.deepEqual(replies.get('remove-bad'), { err: 1, text: 'Invalid device number - must be between 0 and 15' });
   assert.deepEqual(replies.get('bad'), { err: 1, text: "Expected '=' or flag letter (r, s, c, t or d)" });
+  assert.deepEqual(replies.get('remove-unasked'), { err: 1, text: 'cannot tell whether the guest has /dev/ubdd open: not removed' });
+  assert.deepEqual(replies.get('query-unasked'), { err: 0, text: img });
   assert.deepEqual(replies.get('remove'), { err: 0, text: '' });
   assert.deepEqual(replies.get('query-after'), { err: 0, text: '' });
   assert.equal(readFileSync(img).subarray(0, 7).toString(), 'HOTDISK');

@@ -35,9 +35,17 @@ export interface McDeviceClass {
   query(unit: string): McReply;
   /** `config <dev><unit>=<spec>`. */
   config(spec: string): McReply | Promise<McReply>;
-  /** `remove <dev><unit>`. */
-  remove(unit: string): McReply | Promise<McReply>;
+  /** `remove <dev><unit>`; a device the guest may have open asks `release` first. */
+  remove(unit: string, release?: GuestRelease): McReply | Promise<McReply>;
 }
+
+/**
+ * Asks the guest to let go of the disk `name` (ubda…) in the virtio-mmio slot
+ * at `mmioBase`: resolves with undefined when nothing in the guest has it open
+ * (its nodes are then gone), with `busy` when something does, or with the
+ * reason the guest could not be asked.
+ */
+export type GuestRelease = (name: string, mmioBase: number) => Promise<undefined | { busy: string } | { unknown: string }>;
 
 export interface McInstanceOptions {
   umlDir: string;
@@ -77,6 +85,11 @@ export class McInstance implements McTarget {
   private readonly agent: GuestAgent;
   private readonly banner: string | undefined;
   private stopped = false;
+  /** The guest agent holds the user tasks (mconsole stop). */
+  private held = false;
+  /** Requests of a stopped machine being answered (the CPU runs for them). */
+  private serving = 0;
+  private transitions: Promise<void> = Promise.resolve();
   private readonly hotDisks = new Map<string, number>();
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private watchdogLeft = 0;
@@ -87,7 +100,11 @@ export class McInstance implements McTarget {
   constructor(private readonly o: McInstanceOptions) {
     this.dir = createInstanceDir(resolveUmlDir(o.umlDir), o.umid, o.log);
     try {
-      this.server = MconsoleServer.open(this.dir.socketPath, this, o.log);
+      const dir = this.dir;
+      this.server = MconsoleServer.open(dir.socketPath, this, o.log, {
+        bindPath: dir.socketBindPath,
+        unlink: () => dir.unlinkSocket(),
+      });
     } catch (e) {
       this.dir.remove();
       throw e;
@@ -122,6 +139,7 @@ export class McInstance implements McTarget {
   /** A (re)boot started: the old guest's agent is gone; tell the notify socket we are up. */
   booted(): void {
     this.disarmWatchdog();
+    this.held = false; // a new kernel: nothing is held any more
     this.agent.reset('the machine rebooted');
     this.notifier?.send(NotifyType.Socket, Buffer.from(this.dir.socketPath + '\0', 'latin1'));
   }
@@ -207,20 +225,57 @@ export class McInstance implements McTarget {
 
   reboot(): void {
     this.stopped = false;
+    this.held = false;
     this.agent.resume();
     this.o.machine.reboot();
   }
 
-  stop(): void {
+  /**
+   * UML's stop runs only the kernel's mconsole loop until `go`. Here the guest
+   * agent first holds every other user task in a frozen cgroup (v2's
+   * cgroup.freeze; the reply waits for it), then the CPU stops: no instruction
+   * retires while stopped and idle. A request that only the guest can answer
+   * (proc, stack, sysrq, log, cad, a disk's release) then runs the CPU just
+   * until the agent's answer is in. What runs meanwhile: the guest kernel (its
+   * interrupts, timers and softirqs, kernel threads, devices' pending input
+   * queued but read by no one), the agent and the commands it starts (cat,
+   * dmesg, …), and any process the kernel itself would spawn (none in the
+   * default image); no other user task. Guest time is the host's, so it moves
+   * on across the stop as it does when idle. Without an agent (early boot, an
+   * image without one) nothing can be held: the CPU stays stopped until `go`
+   * and such requests are refused with the reason.
+   */
+  stop(): Promise<void> {
     this.stopped = true;
-    this.agent.pause();
-    this.o.machine.pause();
+    return this.transition(async () => {
+      if (this.agent.isReady) {
+        const a = await this.requestAgent('hold');
+        this.held = !(a instanceof Error) && a.status === 'ok';
+        if (!this.held) this.o.log(`mconsole: the guest's user tasks cannot be held (${a instanceof Error ? a.message : a.status}): requests wait for 'go'`);
+      }
+      if (!this.stopped) return; // a reboot came in meanwhile
+      this.agent.pause();
+      this.o.machine.pause();
+    });
   }
 
-  go(): void {
+  go(): Promise<void> {
     this.stopped = false;
-    this.agent.resume();
-    this.o.machine.resume();
+    return this.transition(async () => {
+      this.agent.resume();
+      this.o.machine.resume();
+      if (!this.held) return;
+      this.held = false;
+      const a = await this.requestAgent('thaw');
+      if (a instanceof Error || a.status !== 'ok') this.o.log(`mconsole: the guest's user tasks were not released: ${a instanceof Error ? a.message : a.status}`);
+    });
+  }
+
+  /** stop and go run one after the other, each to its end. */
+  private transition(f: () => Promise<void>): Promise<void> {
+    const next = this.transitions.then(f, f);
+    this.transitions = next.catch(() => {});
+    return next;
   }
 
   config(arg: string): McReply | Promise<McReply> {
@@ -233,8 +288,17 @@ export class McInstance implements McTarget {
   remove(arg: string): McReply | Promise<McReply> {
     const dev = this.o.devices.find((d) => arg.startsWith(d.name));
     if (!dev) return ERR('Bad remove option');
-    return dev.remove(arg.slice(dev.name.length));
+    return dev.remove(arg.slice(dev.name.length), this.release);
   }
+
+  /** The guest agent's word on a disk: only a disk nothing in the guest has open may go. */
+  private readonly release: GuestRelease = async (name, mmioBase) => {
+    const a = await this.ask('release', `${name} ${mmioBase.toString(16)}`);
+    if (a instanceof Error) return { unknown: a.message };
+    if (a.status === 'ok') return undefined;
+    if (a.status === 'busy') return { busy: a.data.toString('latin1') };
+    return { unknown: `the guest agent answered '${a.status}'` };
+  };
 
   async sysrq(arg: string, stream: McStream): Promise<McReply> {
     const letter = arg.slice(0, 1);
@@ -302,9 +366,29 @@ export class McInstance implements McTarget {
     return a instanceof Error ? ERR(a.message) : OK();
   }
 
-  /** An agent request; an Error (not thrown) when the guest cannot answer. */
+  /**
+   * An agent request; an Error (not thrown) when the guest cannot answer. While
+   * stopped with the user tasks held, the CPU runs until the answer is in.
+   */
   private async ask(cmd: string, arg = ''): Promise<{ status: string; data: Buffer } | Error> {
-    if (this.stopped) return new Error("the machine is stopped: the guest cannot answer until 'go'");
+    if (!this.stopped) return this.requestAgent(cmd, arg);
+    await this.transitions;
+    if (!this.held) return new Error("the machine is stopped and its user tasks could not be held: the guest cannot answer until 'go'");
+    if (this.serving++ === 0) {
+      this.agent.resume();
+      this.o.machine.resume();
+    }
+    try {
+      return await this.requestAgent(cmd, arg);
+    } finally {
+      if (--this.serving === 0 && this.stopped) {
+        this.agent.pause();
+        this.o.machine.pause();
+      }
+    }
+  }
+
+  private async requestAgent(cmd: string, arg = ''): Promise<{ status: string; data: Buffer } | Error> {
     try {
       const a = await this.agent.request(cmd, arg);
       if (a.status === 'unknown') return new Error(`the guest agent does not know '${cmd}'`);

@@ -27,8 +27,9 @@ export interface McTarget {
   version(): string | Promise<string>;
   halt(): void;
   reboot(): void;
-  stop(): void;
-  go(): void;
+  /** Resolves once the machine is stopped (the reply waits for it). */
+  stop(): void | Promise<void>;
+  go(): void | Promise<void>;
   config(arg: string): McReply | Promise<McReply>;
   remove(arg: string): McReply | Promise<McReply>;
   /** The handler's console output goes to `stream`; the returned reply ends the request. */
@@ -49,6 +50,13 @@ const SEND_RETRY_MS = 5;
 const RECV_BATCH = 64;
 /** Bytes queued for one peer before further replies to it are dropped. */
 const PEER_QUEUE_MAX = 4 * 1024 * 1024;
+
+/** Where the socket is made and unlinked when not simply at its path. */
+export interface SocketPlace {
+  /** A path to bind to that reaches the same place (e.g. through /proc/self/fd). */
+  bindPath: string;
+  unlink(): void;
+}
 
 interface Peer {
   addr: Buffer;
@@ -72,15 +80,23 @@ export class MconsoleServer {
     readonly path: string,
     private readonly target: McTarget,
     private readonly log: (line: string) => void,
+    private readonly at: SocketPlace | undefined,
   ) {}
 
-  /** Binds the socket (replacing a leftover one at that path) and starts serving. */
-  static open(path: string, target: McTarget, log: (line: string) => void): MconsoleServer {
-    const s = new MconsoleServer(path, target, log);
+  /**
+   * Binds the socket (replacing a leftover one at that path) and starts serving.
+   * `at`, when given, binds and later unlinks it through the instance directory's
+   * descriptor instead of `path`, so a directory swapped meanwhile is not followed.
+   */
+  static open(path: string, target: McTarget, log: (line: string) => void, at?: SocketPlace): MconsoleServer {
+    const s = new MconsoleServer(path, target, log, at);
     const fd = native.socket(native.AF_UNIX, native.SOCK_DGRAM);
     try {
-      if (existsSync(path)) unlinkSync(path);
-      native.bindUnix(fd, path);
+      if (at) native.bindUnix(fd, at.bindPath);
+      else {
+        if (existsSync(path)) unlinkSync(path);
+        native.bindUnix(fd, path);
+      }
     } catch (e) {
       native.close(fd);
       throw e;
@@ -120,7 +136,8 @@ export class MconsoleServer {
     this.peers.clear();
     native.close(this.fd);
     try {
-      unlinkSync(this.path);
+      if (this.at) this.at.unlink();
+      else unlinkSync(this.path);
     } catch {
       // already gone (the instance directory is being removed)
     }
@@ -188,16 +205,16 @@ export class MconsoleServer {
           if (this.stopped) r = ERR('Already stopped');
           else {
             this.stopped = true;
-            t.stop();
-            r = OK('stopped');
+            const done = t.stop();
+            r = done instanceof Promise ? done.then(() => OK('stopped')) : OK('stopped');
           }
           break;
         case 'go':
           if (!this.stopped) r = ERR('Not stopped');
           else {
             this.stopped = false;
-            t.go();
-            r = OK();
+            const done = t.go();
+            r = done instanceof Promise ? done.then(() => OK()) : OK();
           }
           break;
         case 'config':

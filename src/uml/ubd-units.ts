@@ -45,7 +45,15 @@ interface Unit {
   disk?: UbdDisk;
   /** The reserved slot it was added into; undefined for disks configured at boot. */
   slot?: UbdSlot;
+  /** A `remove` is waiting for the guest's answer. */
+  releasing?: boolean;
 }
+
+/**
+ * Asks the guest whether it still uses the disk `name` at `mmioBase`: undefined when it
+ * has let go, `busy` with what holds it, `unknown` with why the guest could not tell.
+ */
+export type DiskRelease = (name: string, mmioBase: number) => Promise<undefined | { busy: string } | { unknown: string }>;
 
 /** UML's parse_unit for ubd: a decimal number or a single letter; -1 when neither. */
 function parseUnit(s: string): number {
@@ -111,19 +119,47 @@ export class UbdUnits {
     return OK();
   }
 
-  /** `remove ubdN`: only units added at run time (or configured but never opened) can go. */
-  remove(unit: string): UbdReply {
+  /**
+   * `remove ubdN`: only units added at run time (or configured but never opened) can go,
+   * and a hot-added one only once `release` says the guest has nothing open on it (no
+   * mount, swap, holder or open file): pulling a disk in use corrupts it. Without a way
+   * to ask, the disk stays.
+   */
+  remove(unit: string, release?: DiskRelease): UbdReply | Promise<UbdReply> {
     const n = parseUnit(unit);
     if (n < 0) return ERR("Couldn't parse device number");
     if (n >= UBD_UNITS) return ERR('Invalid device number - must be between 0 and 15');
     const u = this.units.get(n);
     if (!u) return ERR("Device doesn't exist", ENODEV);
     if (u.disk && !u.slot) return ERR('Device is currently open', EBUSY);
-    u.slot?.dev.setBackend(null);
-    u.disk?.close();
-    this.units.delete(n);
-    if (u.slot) this.onChange?.({ unit: n, name: ubdName(n), mmioBase: u.slot.mmioBase, present: false });
-    return OK();
+    const slot = u.slot;
+    if (!slot) {
+      this.units.delete(n);
+      return OK();
+    }
+    const name = ubdName(n);
+    if (u.releasing) return ERR('Device is currently open', EBUSY);
+    if (!release) return ERR(`cannot tell whether the guest has /dev/${name} open: not removed`);
+    u.releasing = true;
+    return release(name, slot.mmioBase).then(
+      (r) => {
+        u.releasing = false;
+        if (this.units.get(n) !== u) return ERR("Device doesn't exist", ENODEV);
+        if (r !== undefined && 'busy' in r) return ERR('Device is currently open', EBUSY);
+        if (r !== undefined) return ERR(`cannot tell whether the guest has /dev/${name} open (${r.unknown}): not removed`);
+        // At the guest's answer: it removed the disk's nodes before looking, so nothing
+        // opened it by name since.
+        slot.dev.setBackend(null);
+        u.disk?.close();
+        this.units.delete(n);
+        this.onChange?.({ unit: n, name, mmioBase: slot.mmioBase, present: false });
+        return OK();
+      },
+      (e: unknown) => {
+        u.releasing = false;
+        return ERR(`cannot tell whether the guest has /dev/${name} open (${(e as Error).message}): not removed`);
+      },
+    );
   }
 
   /** Closes the disks added at run time (the boot disks belong to the machine's owner). */

@@ -26,6 +26,14 @@ export interface Poller {
   close(): void;
 }
 
+/** What fstatat(AT_SYMLINK_NOFOLLOW) tells of an entry. */
+export interface StatAt {
+  mode: number;
+  uid: number;
+  dev: number;
+  ino: number;
+}
+
 interface Addon {
   lock(fd: number, kind: LockKind | 'unlock', start?: number, len?: number): void;
   lockHolder(fd: number, kind: LockKind, start?: number, len?: number): number | null;
@@ -48,6 +56,12 @@ interface Addon {
   getWinsize(fd: number): { rows: number; cols: number };
   setWinsize(fd: number, rows: number, cols: number): void;
   tunSetIff(fd: number, name: string, flags: number): string;
+  openat(dirfd: number, name: string, flags: number, mode: number): number;
+  mkdirat(dirfd: number, name: string, mode: number): void;
+  unlinkat(dirfd: number, name: string, flags: number): void;
+  lstatat(dirfd: number, name: string): StatAt;
+  readdirfd(fd: number): string[];
+  dirfdConstants: Record<'AT_FDCWD' | 'AT_REMOVEDIR' | 'O_RDONLY' | 'O_WRONLY' | 'O_CREAT' | 'O_EXCL' | 'O_NOFOLLOW' | 'O_DIRECTORY', number>;
   Poller: new (fd: number, cb: (err: number, readable: boolean, writable: boolean) => void) => Poller;
   errno: Record<ErrnoName, number>;
   constants: Record<
@@ -192,6 +206,32 @@ export function setWinsize(fd: number, rows: number, cols: number): void {
 /** TUNSETIFF on an open /dev/net/tun: returns the interface name the kernel gave. */
 export function tunSetIff(fd: number, name: string, flags: number): string {
   return addon.tunSetIff(fd, name, flags);
+}
+
+export const dirfdConstants = addon.dirfdConstants;
+
+/** openat(2) relative to a directory fd (AT_FDCWD for the cwd); the fd is close-on-exec. */
+export function openat(dirfd: number, name: string, flags: number, mode = 0): number {
+  return addon.openat(dirfd, name, flags, mode);
+}
+
+export function mkdirat(dirfd: number, name: string, mode: number): void {
+  addon.mkdirat(dirfd, name, mode);
+}
+
+/** unlinkat(2); flags AT_REMOVEDIR removes an empty directory. Never follows a symlink. */
+export function unlinkat(dirfd: number, name: string, flags = 0): void {
+  addon.unlinkat(dirfd, name, flags);
+}
+
+/** fstatat(2) with AT_SYMLINK_NOFOLLOW. */
+export function lstatat(dirfd: number, name: string): StatAt {
+  return addon.lstatat(dirfd, name);
+}
+
+/** The entries of an open directory (without . and ..). */
+export function readdirfd(fd: number): string[] {
+  return addon.readdirfd(fd);
 }
 
 function toAddr(p: string | Uint8Array): string | Buffer {
