@@ -22,6 +22,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+void RegisterFs(Napi::Env env, Napi::Object exports);
+
 namespace {
 
 Napi::Error ErrnoError(Napi::Env env, int err, const char *syscall) {
@@ -479,6 +481,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   C(IFF_TUN) C(IFF_TAP) C(IFF_NO_PI) C(IFF_VNET_HDR) C(IFF_MULTI_QUEUE)
 #undef C
   exports.Set("constants", c);
+  RegisterFs(env, exports);
   return exports;
 }
 

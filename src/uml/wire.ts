@@ -26,6 +26,7 @@ import { McInstance, PanicWatch } from '../mconsole/instance.js';
 import { type HotPlug, bootDevices } from '../mconsole/devices.js';
 import { parseCInteger } from './cmdline/size.js';
 import { parseLineConfig } from './cmdline/channel.js';
+import { openHostfs } from '../host/fs/index.js';
 
 export interface WireOptions {
   /** The compiled CPU core. */
@@ -178,6 +179,13 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     { ops: hostFileOps, log: opts.log, sync: !!config.ubdSync },
   );
 
+  let hostfs;
+  try {
+    hostfs = openHostfs(config.hostfs, opts.log);
+  } catch (e) {
+    for (const d of disks) d.backend.close();
+    throw new WireError((e as Error).message);
+  }
   const machine = await Machine.create({
     core: opts.core,
     ramSize: config.memBytes,
@@ -194,7 +202,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     rtc: true,
     syscon: true,
     // Disks first, in unit order: the guest names them vda, vdb, … in this order.
-    virtio: [...disks.map((d) => new VirtioBlk(d.backend)), virtioConsole, ...spares.map((s) => s.dev)],
+    virtio: [...disks.map((d) => new VirtioBlk(d.backend)), virtioConsole, ...spares.map((s) => s.dev), hostfs.device],
     noreboot: config.noreboot,
     onWarning: (msg) => opts.log(msg),
     onBoot: () => mc?.booted(),
@@ -305,6 +313,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     for (const l of allLines) l.close();
     for (const d of disks) d.backend.close();
     ubdUnits.close();
+    hostfs.close();
   };
 
 

@@ -7,6 +7,7 @@ import { type LineConfig, parseLineConfig } from './channel.js';
 import { DEFAULT_XTERM_SETTINGS, type XtermOption } from './xterm.js';
 import { formatSize, parseCInteger, parseSize } from './size.js';
 import { type UbdConfig, parseUbd } from './ubd.js';
+import { type HostfsConfig, hostfsRootArg, parseHostfs } from './hostfs.js';
 
 export { helpText } from './help.js';
 export type { Channel, LineConfig } from './channel.js';
@@ -64,6 +65,8 @@ export interface MachineConfig {
   ubdSync?: boolean;
   /** The guest kernel command line. */
   cmdline: string;
+  /** `hostfs=`: the confinement root of hostfs mounts (absent: the host's `/`). */
+  hostfs?: HostfsConfig;
   /**
    * `tuml [args] -- COMMAND [ARGS...]`: run this command in the guest with the
    * process's stdin/stdout, then power off with its exit status.
@@ -104,6 +107,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
   const ubd = new Map<number, UbdConfig>();
   const ubdSeen = new Set<number>();
   let ubdSync = false;
+  let hostfs: HostfsConfig | undefined;
 
   let exec: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -202,11 +206,18 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
       continue;
     }
 
+    if (arg.startsWith('hostfs=')) {
+      const h = parseHostfs(arg.slice(7));
+      hostfs = h.config;
+      warnings.push(...h.warnings);
+    }
     if (arg.startsWith('root=')) root = arg.slice(5);
     if (arg.startsWith('init=')) init = arg.slice(5);
     kernel.push(arg);
   }
 
+  const rootArg = hostfsRootArg(kernel);
+  if (rootArg) (kernel.push(rootArg), (root = rootArg.slice(5)));
   // As UML, console=tty0 (con0) unless the command line names one. In exec mode the
   // command talks on ttyS0 and kernel messages go to con0, which drops them unless con0= is given.
   if (!kernel.some((a) => a.startsWith('console='))) kernel.push('console=tty0');
@@ -255,6 +266,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
   if (init !== undefined) config.init = init;
   if (umid !== undefined) config.umid = umid;
   if (mconsoleNotify !== undefined) config.mconsoleNotify = mconsoleNotify;
+  if (hostfs) config.hostfs = hostfs;
   if (exec) config.exec = exec;
   return { kind: 'run', config };
 }
