@@ -63,9 +63,9 @@ export class P9Server {
     const type = req[4];
     const tag = dv.getUint16(5, true);
     if (room < HEADER + 4) return errorReply(tag, E.EMSGSIZE);
+    if (type !== T.version && size > this.msize) return errorReply(tag, E.EMSGSIZE);
     if (size !== req.length && !(size < req.length && size >= HEADER)) return errorReply(tag, E.EBADMSG);
     const msg = size < req.length ? req.subarray(0, size) : req;
-    if (type !== T.version && size > this.msize) return errorReply(tag, E.EMSGSIZE);
     const cap = Math.min(room, type === T.version ? MAX_MSIZE : this.msize);
     const work = this.dispatch(type, tag, new Reader(msg), cap);
     this.inflight.set(tag, work);
