@@ -31,7 +31,7 @@ export function openHostfs(setting: HostfsSetting | undefined, log: (line: strin
   try {
     backend = new HostFsBackend({ root, append: setting?.append });
   } catch (e) {
-    throw new Error(`hostfs=${setting?.root}: cannot open the directory (${(e as Error).message})`);
+    throw new Error(`hostfs=${setting?.root}: cannot open the directory: ${(e as Error).message.split(": ").pop()}`);
   }
   const server = new P9Server({ backend, log });
   return { device: new Virtio9p(HOSTFS_TAG, server), close: () => backend.close() };
