@@ -152,3 +152,66 @@ test('a host directory as the root file system: root=/dev/root rootfstype=hostfs
   const out2 = await guest(['rootfstype=hostfs', `rootflags=${tree}`], 'cat /written');
   assert.equal(out2, 'from-the-guest\n');
 });
+
+const MMAP_C = `
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  int fd = open(argv[1], O_RDWR | O_CREAT, 0644);
+  if (fd < 0 || ftruncate(fd, 8192) < 0) return 1;
+  char *p = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (p == MAP_FAILED) return 2;
+  memcpy(p + 4096, "through-mmap", 12);
+  if (msync(p, 8192, MS_SYNC) < 0) return 3;
+  munmap(p, 8192);
+  close(fd);
+  fd = open(argv[2], O_RDONLY);
+  char *q = mmap(0, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (q == MAP_FAILED) return 4;
+  fwrite(q, 1, 9, stdout);
+  printf("\\n");
+  return 0;
+}
+`;
+
+test('mmap: a program run from the hostfs mount maps a host file shared, writes, msyncs; the host sees it', { timeout: 150_000 }, async (t) => {
+  const { dir } = shared();
+  writeFileSync(join(dir, 'mmap.c'), MMAP_C);
+  writeFileSync(join(dir, 'host-data'), 'host-side and more');
+  const cc = spawnSync('riscv64-linux-gnu-gcc', ['-O2', '-static', '-o', join(dir, 'mmaptest'), join(dir, 'mmap.c')], { encoding: 'utf8' });
+  if (cc.error) return t.skip('riscv64-linux-gnu-gcc is not installed');
+  assert.equal(cc.status, 0, cc.stderr);
+  const out = await guest([`hostfs=${dir}`], 'mkdir -p /mnt/h && mount -t hostfs none /mnt/h && /mnt/h/mmaptest /mnt/h/mapped /mnt/h/host-data && sync');
+  assert.equal(out, 'host-side\n');
+  const b = readFileSync(join(dir, 'mapped'));
+  assert.equal(b.length, 8192);
+  assert.equal(b.subarray(4096, 4108).toString(), 'through-mmap');
+});
+
+test('host changes made while mounted are seen when the guest reads again', { timeout: 150_000 }, async () => {
+  const { dir } = shared();
+  // The host changes the shared files once the guest has read them and says so.
+  const watcher = setInterval(() => {
+    if (!existsSync(join(dir, 'flag')) || existsSync(join(dir, 'changed'))) return;
+    writeFileSync(join(dir, 'sub', 'from-host'), 'changed on the host, longer than before\n');
+    writeFileSync(join(dir, 'sub', 'new-on-host'), '');
+    writeFileSync(join(dir, 'changed'), '');
+  }, 50);
+  try {
+    const out = await guest([`hostfs=${dir}`], [
+      'mkdir -p /mnt/h && mount -t hostfs none /mnt/h',
+      'cat /mnt/h/sub/from-host',
+      'ls /mnt/h/sub | tr "\\n" " "; echo',
+      'echo > /mnt/h/flag',
+      'i=0; while [ ! -e /mnt/h/changed ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done',
+      'cat /mnt/h/sub/from-host',
+      'ls /mnt/h/sub | tr "\\n" " "; echo',
+    ].join(' && '));
+    assert.equal(out, 'written on the host\nfrom-host \nchanged on the host, longer than before\nfrom-host new-on-host \n');
+  } finally {
+    clearInterval(watcher);
+  }
+});
