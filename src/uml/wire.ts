@@ -202,7 +202,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     rtc: true,
     syscon: true,
     // Disks first, in unit order: the guest names them vda, vdb, … in this order.
-    virtio: [...disks.map((d) => new VirtioBlk(d.backend)), virtioConsole, ...spares.map((s) => s.dev), hostfs.device],
+    virtio: [...disks.map((d) => new VirtioBlk(d.backend)), virtioConsole, ...spares.map((s) => s.dev), ...hostfs.devices],
     noreboot: config.noreboot,
     onWarning: (msg) => opts.log(msg),
     onBoot: () => mc?.booted(),

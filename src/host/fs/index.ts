@@ -19,13 +19,20 @@ export interface HostfsSetting {
   append?: boolean;
 }
 
-export interface HostfsDevice {
-  device: Virtio9p;
+/**
+ * Linux's virtio-9p transport gives each mount a channel of its own (a second mount of a
+ * busy tag is EBUSY): this many devices share the tag, so as many hostfs mounts can be
+ * up at once.
+ */
+export const HOSTFS_CHANNELS = 8;
+
+export interface HostfsDevices {
+  devices: Virtio9p[];
   close(): void;
 }
 
 /** Opens the export root now: a root that cannot be opened throws one line naming it. */
-export function openHostfs(setting: HostfsSetting | undefined, log: (line: string) => void): HostfsDevice {
+export function openHostfs(setting: HostfsSetting | undefined, log: (line: string) => void): HostfsDevices {
   const root = setting?.root ? resolve(setting.root) : '/';
   let backend: HostFsBackend;
   try {
@@ -33,6 +40,6 @@ export function openHostfs(setting: HostfsSetting | undefined, log: (line: strin
   } catch (e) {
     throw new Error(`hostfs=${setting?.root}: cannot open the directory: ${(e as Error).message.split(": ").pop()}`);
   }
-  const server = new P9Server({ backend, log });
-  return { device: new Virtio9p(HOSTFS_TAG, server), close: () => backend.close() };
+  const devices = Array.from({ length: HOSTFS_CHANNELS }, () => new Virtio9p(HOSTFS_TAG, new P9Server({ backend, log })));
+  return { devices, close: () => backend.close() };
 }
