@@ -427,7 +427,7 @@ export class P9Server {
       const need = 13 + 8 + 1 + 2 + e.name.length;
       if (!o.fits(need)) return false;
       const qt = e.type === 4 ? QT_DIR : e.type === 10 ? QT_SYMLINK : QT_FILE;
-      o.qid(qt, 0, e.ino).u64(e.next).u8(e.type).str(e.name);
+      o.qid(qt, 0, qidPath(e.ino)).u64(e.next).u8(e.type).str(e.name);
       return true;
     });
     o.dv.setUint32(HEADER, o.pos - HEADER - 4, true);
@@ -486,7 +486,15 @@ export class P9Server {
 function qidOf(w: Writer, st: FsStat): Writer {
   const fmt = st.mode & S_IFMT;
   const type = fmt === S_IFDIR ? QT_DIR : fmt === S_IFLNK ? QT_SYMLINK : QT_FILE;
-  return w.qid(type, 0, st.ino);
+  return w.qid(type, 0, qidPath(st.ino));
+}
+
+/**
+ * Linux's 9p client shows qid.path + 2 as the inode number (v9fs_qid2ino); UML shows the
+ * host's own, so the path is the host inode number minus 2 (mod 2^64: still one-to-one).
+ */
+export function qidPath(ino: bigint): bigint {
+  return BigInt.asUintN(64, ino - 2n);
 }
 
 function nsec(v: number): number {
