@@ -1,7 +1,7 @@
 // hostfs benchmark, run in the guest on a hostfs mount (the same program under tuml and
 // QEMU): untar a source tree, walk and stat it, sequential write and read of a large file
 // in 1 MiB requests, small-file create and delete. Prints "<test> <value> <unit>" lines;
-// every read is checked against what was written.
+// reads are checked against what was written (a sample of every page).
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <ftw.h>
@@ -79,10 +79,14 @@ int main(int argc, char **argv) {
       if (n <= 0) die("read");
       got += n;
     }
+    // Sampled check (the MiB's tag byte and one word per 4 KiB page): a full memcmp would
+    // time the guest CPU rather than the file system.
     buf[0] = (char)i;
-    if (memcmp(buf, rb, 1 << 20)) {
-      fprintf(stderr, "data mismatch at MiB %ld\n", i);
-      return 1;
+    for (int o = 0; o < (1 << 20); o += 4096) {
+      if (memcmp(buf + o, rb + o, 8)) {
+        fprintf(stderr, "data mismatch at MiB %ld + %d\n", i, o);
+        return 1;
+      }
     }
   }
   printf("seq-read %.2f MiB/s\n", mib / (now() - t));

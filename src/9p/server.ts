@@ -15,6 +15,7 @@ const MIN_MSIZE = 4096;
 const MAX_FIDS = 65536;
 const MAX_OPEN = 4096;
 const XATTR_MAX = 65536;
+const POOL_MAX = 16;
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
@@ -44,6 +45,9 @@ export class P9Server {
   private readonly fids = new Map<number, Fid>();
   private open = 0;
   private readonly inflight = new Map<number, Promise<unknown>>();
+  /** Rread buffers of msize bytes, reused: a fresh half-megabyte buffer per read costs more than the read. */
+  private readonly pool: ArrayBuffer[] = [];
+  private readonly pooled = new WeakSet<ArrayBuffer>();
 
   constructor(private readonly opts: P9ServerOptions) {}
 
@@ -80,12 +84,29 @@ export class P9Server {
     }
   }
 
+  /** The transport has copied `reply` out: its buffer may serve another request. */
+  release(reply: Uint8Array): void {
+    const b = reply.buffer as ArrayBuffer;
+    if (this.pooled.has(b) && b.byteLength === this.msize && this.pool.length < POOL_MAX) this.pool.push(b);
+  }
+
+  private replyBuffer(n: number): Uint8Array {
+    if (n < 65536 || n > this.msize) return new Uint8Array(n);
+    let b = this.pool.pop();
+    if (!b || b.byteLength !== this.msize) {
+      b = new ArrayBuffer(this.msize);
+      this.pooled.add(b);
+    }
+    return new Uint8Array(b, 0, n);
+  }
+
   /** Drops every fid (the device was reset). */
   reset(): void {
-    for (const fid of this.fids.values()) this.release(fid);
+    for (const fid of this.fids.values()) this.dropFid(fid);
     this.fids.clear();
     this.versioned = false;
     this.msize = MIN_MSIZE;
+    this.pool.length = 0;
   }
 
   private async dispatch(type: number, tag: number, r: Reader, cap: number): Promise<Uint8Array> {
@@ -136,7 +157,7 @@ export class P9Server {
             fid.attach.exp.remove(parent(fid.path), base(fid.path), (st.mode & S_IFMT) === S_IFDIR);
           }
         } finally {
-          this.release(fid);
+          this.dropFid(fid);
         }
         return w(0).finish(type + 1, tag);
       }
@@ -199,7 +220,7 @@ export class P9Server {
         const fid = this.fid(r.u32());
         const offset = r.u64();
         const count = Math.min(r.u32(), cap - HEADER - 4);
-        const out = new Writer(new Uint8Array(HEADER + 4 + Math.max(0, count)));
+        const out = new Writer(this.replyBuffer(HEADER + 4 + Math.max(0, count)));
         if (fid.xattr && !fid.xattr.write) {
           const d = fid.xattr.data;
           const start = Math.min(offset, d.length);
@@ -395,8 +416,7 @@ export class P9Server {
       }
       let st: FsStat;
       try {
-        // Walking on from anything but a directory fails like a missing name.
-        if (raw !== '..' && path !== next && (exp.lstat(path).mode & S_IFMT) !== S_IFDIR) throw new P9Error(E.ENOTDIR);
+        // (Below a non-directory the host's own lookup fails with ENOTDIR.)
         st = exp.lstat(next);
       } catch (e) {
         if (qids.length === 0) throw e;
@@ -465,7 +485,7 @@ export class P9Server {
     if (this.open >= MAX_OPEN) throw new P9Error(E.EMFILE, 'too many open files');
   }
 
-  private release(fid: Fid): void {
+  private dropFid(fid: Fid): void {
     if (fid.file) {
       fid.file.close();
       fid.file = undefined;

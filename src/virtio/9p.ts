@@ -28,6 +28,8 @@ export interface P9Handler {
   handle(req: Uint8Array, room: number): Promise<Uint8Array>;
   /** The driver reset the device: every fid is gone. */
   reset(): void;
+  /** Optional: the reply has been copied to the guest and its buffer is free again. */
+  release?(reply: Uint8Array): void;
 }
 
 export class Virtio9p implements VirtioDevice {
@@ -39,6 +41,8 @@ export class Virtio9p implements VirtioDevice {
   /** Bumped on reset: replies of an older generation are not delivered. */
   private generation = 0;
   private inflight = 0;
+  /** Request buffers of the largest request size, reused (at most one per request in flight). */
+  private readonly pool: Uint8Array[] = [];
 
   constructor(tag: string, private readonly server: P9Handler) {
     if (tag.length === 0 || tag.length > MAX_TAG || /[^\x21-\x7e]/.test(tag)) throw new Error(`virtio-9p: bad mount tag "${tag}"`);
@@ -85,18 +89,28 @@ export class Virtio9p implements VirtioDevice {
       chain.read(0, req);
       const dv = new DataView(req.buffer);
       if (req.length === 7) dv.setUint32(0, chain.readableLength >>> 0, true);
+    } else if (chain.readableLength >= 65536) {
+      let buf = this.pool.pop();
+      if (!buf || buf.length < max) buf = new Uint8Array(max);
+      req = buf.subarray(0, chain.readableLength);
+      chain.read(0, req);
     } else req = chain.readAll();
     this.inflight++;
     void this.server.handle(req, chain.writableLength).then(
-      (reply) => this.finish(ctx, gen, chain, reply),
-      () => this.finish(ctx, gen, chain, new Uint8Array(0)),
+      (reply) => this.finish(ctx, gen, chain, req, reply),
+      () => this.finish(ctx, gen, chain, req, new Uint8Array(0)),
     );
   }
 
-  private finish(ctx: VirtioDeviceContext, gen: number, chain: DescriptorChain, reply: Uint8Array): void {
+  private finish(ctx: VirtioDeviceContext, gen: number, chain: DescriptorChain, req: Uint8Array, reply: Uint8Array): void {
+    // The request is done with whatever happens next.
+    if (req.buffer.byteLength >= 65536 && req.buffer.byteLength === this.server.maxRequest && this.pool.length < MAX_INFLIGHT) {
+      this.pool.push(new Uint8Array(req.buffer));
+    }
     if (gen !== this.generation) return;
     this.inflight--;
     const n = reply.length <= chain.writableLength ? chain.write(0, reply) : 0;
+    this.server.release?.(reply);
     const queue = ctx.queues[0];
     queue.addUsed(chain.head, n);
     ctx.notifyUsed(0);
