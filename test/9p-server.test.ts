@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import { P9Server } from '../src/9p/server.js';
 import { T } from '../src/9p/protocol.js';
 import { HOSTFS_SUPER_MAGIC, HostFsBackend } from '../src/host/fs/index.js';
@@ -309,4 +310,19 @@ test('fsync and truncate reach the host file; the fid of an open file keeps work
   assert.equal(Buffer.from(r.bytes(r.u32())).toString(), '0123');
   const ga = await c.getattr(2);
   assert.ok(!ga.isError);
+});
+
+test('device nodes, FIFOs and sockets are never opened on the host (no hang, no host device)', async () => {
+  const { root } = tree();
+  const c = await session(root);
+  spawnSync('mkfifo', [path.join(root, 'fifo')]);
+  const made = await c.send(T.mknod, new Msg().u32(1).str('null').u32(0o20666).u32(1).u32(3).u32(0));
+  const names = made.isError ? ['fifo'] : ['fifo', 'null'];
+  if (!made.isError) assert.ok(fs.statSync(path.join(root, 'null')).isCharacterDevice());
+  for (const [i, n] of names.entries()) {
+    assert.ok(!(await c.walk(1, 10 + i, n)).isError);
+    assert.equal((await c.lopen(10 + i, O_RDWR)).errno, 95, n);
+    // An existing special file under a create without O_EXCL is not opened either.
+    assert.ok((await c.lcreate(1, n, O_WRONLY, 0o644)).isError, n);
+  }
 });

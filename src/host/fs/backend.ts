@@ -16,6 +16,8 @@ const C = sys.constants;
 const RESOLVE = C.RESOLVE_BENEATH | C.RESOLVE_NO_SYMLINKS | C.RESOLVE_NO_MAGICLINKS;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
 /** UML's hostfs statfs magic. */
 export const HOSTFS_SUPER_MAGIC = 0x00c0ffee;
 
@@ -134,16 +136,30 @@ class HostExport implements FsExport {
     return this.atPath(path, fstatFd);
   }
 
+  /**
+   * Only regular files and directories are opened on the host: the guest's device nodes,
+   * FIFOs and sockets are its own (as in UML), and opening a host FIFO or device could
+   * block or reach host hardware. The type is checked on an O_PATH descriptor, which is
+   * then reopened through /proc/self/fd, so nothing can be swapped in between.
+   */
   open(path: string, flags: number): FsFile {
     const f = hostOpenFlags(flags & ~(L_O.CREAT | L_O.EXCL), this.append);
-    return new HostFile(check(sys.openat2(this.fd, path || '.', f, 0, RESOLVE)), (f & 3) !== C.O_RDONLY);
+    return this.atPath(path, (pfd) => {
+      const fmt = fstatFd(pfd).mode & S_IFMT;
+      if (fmt !== S_IFREG && fmt !== S_IFDIR) throw new P9Error(fmt === S_IFLNK ? E.ELOOP : E.EOPNOTSUPP);
+      return new HostFile(check(sys.openat2(C.AT_FDCWD, `/proc/self/fd/${pfd}`, f & ~C.O_NOFOLLOW, 0, 0)), (f & 3) !== C.O_RDONLY);
+    });
   }
 
   create(dir: string, name: string, flags: number, mode: number): FsFile {
-    return this.inDir(dir, (dfd) => {
-      const f = hostOpenFlags(flags, this.append) | C.O_CREAT | (flags & L_O.EXCL ? C.O_EXCL : 0);
-      return new HostFile(check(sys.openat2(dfd, name, f, mode & 0o7777, RESOLVE)), (f & 3) !== C.O_RDONLY);
+    const made = this.inDir(dir, (dfd) => {
+      // Always exclusive: an existing name goes through open()'s checks instead.
+      const f = hostOpenFlags(flags, this.append) | C.O_CREAT | C.O_EXCL;
+      const fd = sys.openat2(dfd, name, f, mode & 0o7777, RESOLVE);
+      if (fd === -E.EEXIST && !(flags & L_O.EXCL)) return undefined;
+      return new HostFile(check(fd), (f & 3) !== C.O_RDONLY);
     });
+    return made ?? this.open(dir === '' ? name : `${dir}/${name}`, flags);
   }
 
   mkdir(dir: string, name: string, mode: number): void {
