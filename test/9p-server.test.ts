@@ -326,3 +326,22 @@ test('device nodes, FIFOs and sockets are never opened on the host (no hang, no 
     assert.ok((await c.lcreate(1, n, O_WRONLY, 0o644)).isError, n);
   }
 });
+
+test('open files per connection are bounded: EMFILE past the limit, room again after a clunk', async () => {
+  const { root } = tree();
+  const c = await session(root);
+  let n = 0;
+  for (;;) {
+    assert.ok(!(await c.walk(1, 1000 + n, 'sub', 'hello')).isError);
+    const r = await c.lopen(1000 + n, O_RDONLY);
+    if (r.isError) {
+      assert.equal(r.errno, 24);
+      break;
+    }
+    n++;
+    assert.ok(n <= 4096, 'no limit');
+  }
+  assert.equal(n, 4096);
+  await c.clunk(1000);
+  assert.ok(!(await c.lopen(1000 + n, O_RDONLY)).isError);
+});

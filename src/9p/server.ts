@@ -104,6 +104,7 @@ export class P9Server {
   reset(): void {
     for (const fid of this.fids.values()) this.dropFid(fid);
     this.fids.clear();
+    this.open = 0;
     this.versioned = false;
     this.msize = MIN_MSIZE;
     this.pool.length = 0;
@@ -200,6 +201,7 @@ export class P9Server {
         if (fid.file || fid.xattr) throw new P9Error(E.EBADF, 'fid already open');
         this.reserveOpen();
         fid.file = fid.attach.exp.open(fid.path, flags);
+        this.open++;
         const st = fid.file.fstat();
         return qidOf(w(17), st).u32(0).finish(T.lopen + 1, tag);
       }
@@ -213,6 +215,7 @@ export class P9Server {
         this.reserveOpen();
         const path = join(fid.path, name);
         fid.file = fid.attach.exp.create(fid.path, name, flags, mode & 0o7777);
+        this.open++;
         fid.path = path;
         return qidOf(w(17), fid.file.fstat()).u32(0).finish(T.lcreate + 1, tag);
       }
@@ -489,6 +492,7 @@ export class P9Server {
     if (fid.file) {
       fid.file.close();
       fid.file = undefined;
+      this.open--;
     }
     if (--fid.attach.refs === 0) fid.attach.exp.close();
   }
