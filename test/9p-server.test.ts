@@ -339,9 +339,20 @@ test('open files per connection are bounded: EMFILE past the limit, room again a
       break;
     }
     n++;
-    assert.ok(n <= 4096, 'no limit');
+    assert.ok(n <= 1024, 'no limit');
   }
-  assert.equal(n, 4096);
+  assert.equal(n, 1024);
   await c.clunk(1000);
   assert.ok(!(await c.lopen(1000 + n, O_RDONLY)).isError);
+});
+
+test('attaches per connection are bounded, and released ones make room', async () => {
+  const { root } = tree();
+  const c = await session(root);
+  let n = 1;
+  while (!(await c.attach(5000 + n)).isError) n++;
+  assert.equal(n, 64);
+  assert.equal((await c.attach(9999)).errno, 24);
+  await c.clunk(5001);
+  assert.ok(!(await c.attach(9999)).isError);
 });

@@ -13,7 +13,10 @@ import {
 export const MAX_MSIZE = 512 * 1024;
 const MIN_MSIZE = 4096;
 const MAX_FIDS = 65536;
-const MAX_OPEN = 4096;
+// Host descriptors a guest can hold through one channel (tuml has HOSTFS_CHANNELS of them,
+// and the process's descriptor limit is shared with everything else).
+const MAX_OPEN = 1024;
+const MAX_ATTACH = 64;
 const XATTR_MAX = 65536;
 const POOL_MAX = 16;
 const S_IFMT = 0o170000;
@@ -44,6 +47,7 @@ export class P9Server {
   private versioned = false;
   private readonly fids = new Map<number, Fid>();
   private open = 0;
+  private attaches = 0;
   private readonly inflight = new Map<number, Promise<unknown>>();
   /** Rread buffers of msize bytes, reused: a fresh half-megabyte buffer per read costs more than the read. */
   private readonly pool: ArrayBuffer[] = [];
@@ -105,6 +109,7 @@ export class P9Server {
     for (const fid of this.fids.values()) this.dropFid(fid);
     this.fids.clear();
     this.open = 0;
+    this.attaches = 0;
     this.versioned = false;
     this.msize = MIN_MSIZE;
     this.pool.length = 0;
@@ -122,6 +127,7 @@ export class P9Server {
         const aname = decodeAname(r.str());
         if (r.remaining >= 4) r.u32();
         this.checkNewFid(fid);
+        if (this.attaches >= MAX_ATTACH) throw new P9Error(E.EMFILE, 'too many attaches');
         const exp = this.opts.backend.attach(aname);
         const attach: Attach = { exp, refs: 0 };
         let st: FsStat;
@@ -131,6 +137,7 @@ export class P9Server {
           exp.close();
           throw e;
         }
+        this.attaches++;
         this.addFid(fid, { attach, path: '' });
         return qidOf(w(13), st).finish(T.attach + 1, tag);
       }
@@ -494,7 +501,10 @@ export class P9Server {
       fid.file = undefined;
       this.open--;
     }
-    if (--fid.attach.refs === 0) fid.attach.exp.close();
+    if (--fid.attach.refs === 0) {
+      fid.attach.exp.close();
+      this.attaches--;
+    }
   }
 
   /** Fids below a renamed path follow it. */
