@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 void RegisterDirfd(Napi::Env env, Napi::Object exports);  // dirfd.cc
+void RegisterFs(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -492,6 +493,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   E(ENETUNREACH) E(ECONNRESET) E(ENOBUFS) E(ENOTCONN) E(ECONNREFUSED) E(EHOSTUNREACH) E(EXDEV)
 #undef E
   exports.Set("errno", e);
+  RegisterFs(env, exports);
   return exports;
 }
 

@@ -2,13 +2,14 @@
 // than its sources. npm puts its bundled node-gyp on PATH for scripts; Node's headers come
 // from the installed Node (npm's nodedir), since the build must not need the network.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dir = join(fileURLToPath(import.meta.url), '..', '..', 'native');
 const out = join(dir, 'build', 'Release', 'tuml_host.node');
-const sources = ['tuml_host.cc', 'binding.gyp'].map((f) => join(dir, f));
+// Every source file of the addon counts (a new .cc file must be listed in binding.gyp anyway).
+const sources = ['binding.gyp', ...readdirSync(dir).filter((f) => f.endsWith('.cc'))].map((f) => join(dir, f));
 const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
 if (existsSync(out) && statSync(out).mtimeMs >= newest && !process.argv.includes('--force')) process.exit(0);
 

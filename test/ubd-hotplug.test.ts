@@ -32,7 +32,8 @@ const w = await wireMachine(parsed.config, { core: await coreModule(), kernel: i
   defaultInitrd: image + '/initramfs.cpio.gz', log: (l) => process.stderr.write('log ' + l + '\\n'), ubdHotplugSlots: 1 });
 const say = (what, r) => process.stderr.write(JSON.stringify([what, r]) + '\\n');
 w.ubd.onChange = (c) => say('change-' + c.present, c);
-const spare = w.machine.virtio[w.machine.virtio.length - 1];
+// Slots: ubd0, the console, then the reserved one (hostfs's channels come after it).
+const spare = w.machine.virtio[2];
 // The guest says it has seen the empty slot by writing READY at the start of its boot disk.
 const poll = setInterval(() => {
   if (!spare.active || readFileSync(boot).subarray(0, 5).toString() !== 'READY') return;

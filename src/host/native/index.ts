@@ -64,6 +64,7 @@ interface Addon {
   dirfdConstants: Record<'AT_FDCWD' | 'AT_REMOVEDIR' | 'O_RDONLY' | 'O_WRONLY' | 'O_CREAT' | 'O_EXCL' | 'O_NOFOLLOW' | 'O_DIRECTORY', number>;
   Poller: new (fd: number, cb: (err: number, readable: boolean, writable: boolean) => void) => Poller;
   errno: Record<ErrnoName, number>;
+  fs: FsSyscalls;
   constants: Record<
     | 'FALLOC_FL_KEEP_SIZE' | 'FALLOC_FL_PUNCH_HOLE' | 'FALLOC_FL_ZERO_RANGE'
     | 'AF_UNIX' | 'AF_INET' | 'AF_INET6' | 'AF_PACKET'
@@ -78,6 +79,50 @@ type ErrnoName =
   | 'ENODEV' | 'ENOTDIR' | 'EISDIR' | 'EINVAL' | 'ENOSPC' | 'EROFS' | 'EPIPE' | 'ENAMETOOLONG' | 'ENOSYS'
   | 'ENOTEMPTY' | 'ELOOP' | 'EMSGSIZE' | 'EOPNOTSUPP' | 'EADDRINUSE' | 'EADDRNOTAVAIL' | 'ENETDOWN'
   | 'ENETUNREACH' | 'ECONNRESET' | 'ENOBUFS' | 'ENOTCONN' | 'ECONNREFUSED' | 'EHOSTUNREACH' | 'EXDEV';
+/**
+ * The *at() calls behind hostfs (native/fs.cc). Each returns -errno on failure; paths and
+ * names are byte strings (one character per byte, latin1), never decoded as UTF-8.
+ */
+export interface FsSyscalls {
+  /** openat2(2); O_CLOEXEC is always added. */
+  openat2(dirfd: number, path: string, flags: number, mode: number, resolve: number): number;
+  mkdirat(dirfd: number, name: string, mode: number): number;
+  mknodat(dirfd: number, name: string, mode: number, major: number, minor: number): number;
+  unlinkat(dirfd: number, name: string, flags: number): number;
+  renameat2(fromDir: number, from: string, toDir: number, to: string, flags: number): number;
+  linkat(fromDir: number, from: string, toDir: number, to: string, flags: number): number;
+  symlinkat(target: string, dirfd: number, name: string): number;
+  /** The target (byte string) or -errno. */
+  readlinkat(dirfd: number, name: string): string | number;
+  /**
+   * Into `out` (18 numbers): dev, ino high/low 32 bits, mode, nlink, uid, gid, rdev
+   * major/minor, size, blksize, blocks, atime s/ns, mtime s/ns, ctime s/ns.
+   */
+  fstatat(dirfd: number, name: string, flags: number, out: Float64Array): number;
+  fchownat(dirfd: number, name: string, uid: number, gid: number, flags: number): number;
+  /** Follows symlinks (as fchmodat(2) does): callers pass a path they opened themselves. */
+  fchmodat(dirfd: number, name: string, mode: number): number;
+  /** times: atime s, atime ns, mtime s, mtime ns (ns may be UTIME_NOW / UTIME_OMIT). */
+  utimensat(dirfd: number, name: string, times: Float64Array, flags: number): number;
+  getdents64(fd: number, buf: Uint8Array): number;
+  lseek(fd: number, offset: bigint, whence: number): bigint;
+  /** Into `out` (9 numbers): type, bsize, blocks, bfree, bavail, files, ffree, fsid, namelen. */
+  fstatfs(fd: number, out: Float64Array): number;
+  getxattr(path: string, name: string, buf: Uint8Array): number;
+  setxattr(path: string, name: string, value: Uint8Array, flags: number): number;
+  listxattr(path: string, buf: Uint8Array): number;
+  removexattr(path: string, name: string): number;
+  constants: Record<
+    | 'O_PATH' | 'O_NOFOLLOW' | 'O_DIRECTORY' | 'O_CREAT' | 'O_EXCL' | 'O_TRUNC' | 'O_APPEND'
+    | 'O_RDONLY' | 'O_WRONLY' | 'O_RDWR' | 'O_NONBLOCK' | 'O_DSYNC' | 'O_SYNC' | 'O_DIRECT'
+    | 'O_LARGEFILE' | 'O_NOATIME' | 'O_NOCTTY' | 'O_CLOEXEC'
+    | 'RESOLVE_BENEATH' | 'RESOLVE_IN_ROOT' | 'RESOLVE_NO_MAGICLINKS' | 'RESOLVE_NO_SYMLINKS' | 'RESOLVE_NO_XDEV'
+    | 'AT_FDCWD' | 'AT_SYMLINK_NOFOLLOW' | 'AT_EMPTY_PATH' | 'AT_REMOVEDIR' | 'AT_SYMLINK_FOLLOW'
+    | 'RENAME_NOREPLACE' | 'RENAME_EXCHANGE' | 'RENAME_WHITEOUT'
+    | 'UTIME_NOW' | 'UTIME_OMIT' | 'SEEK_SET' | 'SEEK_CUR' | 'SEEK_END' | 'XATTR_CREATE' | 'XATTR_REPLACE',
+    number
+  >;
+}
 
 function load(): Addon {
   // dist/src/host/native/index.js and src/host/native/index.ts both sit below the package root.
@@ -95,6 +140,8 @@ const addon = load();
 export const constants = addon.constants;
 /** errno values by name (the per-packet calls return them negated). */
 export const errno: Readonly<Record<ErrnoName, number>> = addon.errno;
+/** hostfs's file system calls (see FsSyscalls). */
+export const fsSyscalls: FsSyscalls = addon.fs;
 export const {
   FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, FALLOC_FL_ZERO_RANGE,
   AF_UNIX, AF_INET, AF_INET6, AF_PACKET,

@@ -33,6 +33,13 @@ const SWITCHES: Array<[string, string[]]> = [
     'ubd0, a file named root_fs in the current directory is unit 0.',
     '    Example: ubd0=root.cow,root_fs',
   ]],
+  ['hostfs=<root dir>,<flags>,...', [
+    'This is used to set hostfs parameters. The root directory argument',
+    'is used to confine all hostfs mounts to within the specified directory',
+    'tree on the host. The only flag is append (O_APPEND writes, no unlink,',
+    'no truncation). The guest mounts with mount -t hostfs none <dir> [-o <path>].',
+    '    Example: hostfs=/tmp/up_here/',
+  ]],
   ['--kernel=<file>', [
     "Boot this kernel Image instead of the default image's (tuml only).",
   ]],

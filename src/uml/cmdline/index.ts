@@ -1,6 +1,6 @@
 // UML's command line (the spec's command-line.md), turned into a typed MachineConfig.
 // Every argument is offered to the drivers' switches (switch.ts; the program's own here,
-// ubd.ts, channel.ts for the lines, mconsole.ts), as UML's __setup table does; what no
+// ubd.ts, channel.ts for the lines, mconsole.ts, hostfs.ts), as UML's __setup table does; what no
 // switch claims joins the guest kernel command line, in order, separated by single spaces.
 
 import { LINE_SWITCHES, type LineConfig, NR_CONSOLES, NR_SERIAL } from './channel.js';
@@ -8,6 +8,7 @@ import { MCONSOLE_SWITCHES } from './mconsole.js';
 import { formatSize, parseSize } from './size.js';
 import { type Draft, type Switch, prefixSwitch } from './switch.js';
 import { UBD_SWITCHES, type UbdConfig } from './ubd.js';
+import { HOSTFS_SWITCHES, type HostfsConfig, hostfsRootArg } from './hostfs.js';
 import { DEFAULT_XTERM_SETTINGS, type XtermOption } from './xterm.js';
 
 export { helpText } from './help.js';
@@ -62,6 +63,8 @@ export interface MachineConfig {
   ubdSync?: boolean;
   /** The guest kernel command line. */
   cmdline: string;
+  /** `hostfs=`: the confinement root of hostfs mounts (absent: the host's `/`). */
+  hostfs?: HostfsConfig;
   /**
    * `tuml [args] -- COMMAND [ARGS...]`: run this command in the guest with the
    * process's stdin/stdout, then power off with its exit status.
@@ -119,7 +122,9 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     const e = sw.take(arg, d);
     if (e) return err(e);
   }
-  const { memBytes, initrd, kernelImage, umid, umlDir, mconsoleNotify, noreboot, lineDefault, lineSet, xterm, sslNonRaw, ubd, ubdSync, kernel, warnings } = d;
+  const { memBytes, initrd, kernelImage, umid, umlDir, mconsoleNotify, noreboot, lineDefault, lineSet, xterm, sslNonRaw, ubd, ubdSync, hostfs, kernel, warnings } = d;
+  const rootArg = hostfsRootArg(kernel);
+  if (rootArg) kernel.push(rootArg);
   const root = lastValue(kernel, 'root=');
   const init = lastValue(kernel, 'init=');
 
@@ -171,6 +176,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
   if (init !== undefined) config.init = init;
   if (umid !== undefined) config.umid = umid;
   if (mconsoleNotify !== undefined) config.mconsoleNotify = mconsoleNotify;
+  if (hostfs) config.hostfs = hostfs;
   if (exec) config.exec = exec;
   return { kind: 'run', config };
 }
@@ -217,7 +223,6 @@ function lastValue(args: readonly string[], key: string): string | undefined {
 function notImplemented(arg: string): string | undefined {
   if (/^eth\d*=/.test(arg) || /^eth\d+$/.test(arg)) return 'network devices (eth) are not implemented yet';
   if (/^vec\d*[:=]/.test(arg) || /^vec\d+$/.test(arg)) return 'vector network devices (vec) are not implemented yet';
-  if (arg.startsWith('hostfs=')) return 'hostfs is not implemented yet';
   if (arg.startsWith('time-travel')) return 'time-travel is not implemented';
   if (arg.startsWith('dtb=')) return 'tuml builds the device tree itself; dtb= is not supported';
   if (arg.startsWith('iomem=')) return 'iomem regions are not implemented';
@@ -255,4 +260,4 @@ const CORE_SWITCHES: Switch[] = [
 ];
 
 /** Every driver's switches, in the order they are offered an argument. */
-const SWITCHES: Switch[] = [...CORE_SWITCHES, ...MCONSOLE_SWITCHES, ...UBD_SWITCHES, ...LINE_SWITCHES];
+const SWITCHES: Switch[] = [...CORE_SWITCHES, ...MCONSOLE_SWITCHES, ...UBD_SWITCHES, ...LINE_SWITCHES, ...HOSTFS_SWITCHES];

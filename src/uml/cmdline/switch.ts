@@ -4,6 +4,7 @@
 // what nobody claims joins the guest kernel command line.
 
 import type { LineConfig } from '../../host/chan/spec.js';
+import type { HostfsConfig } from './hostfs.js';
 import type { UbdConfig } from './ubd.js';
 import type { XtermOption } from './xterm.js';
 
@@ -23,6 +24,7 @@ export interface Draft {
   ubd: Map<number, UbdConfig>;
   ubdSeen: Set<number>;
   ubdSync: boolean;
+  hostfs?: HostfsConfig;
   /** The guest kernel's arguments so far. */
   kernel: string[];
   /** Non-fatal remarks, one line each. */

@@ -56,7 +56,7 @@ export function buildUbd(ctx: BuildContext): UbdDriver {
     },
     mconsole() {
       const u = this.units;
-      return [{ name: 'ubd', query: (unit) => u.query(unit), config: (spec) => u.config(spec), remove: (unit) => u.remove(unit) }];
+      return [{ name: 'ubd', query: (unit) => u.query(unit), config: (spec) => u.config(spec), remove: (unit, release) => u.remove(unit, release) }];
     },
     dispose() {
       for (const d of disks) d.backend.close();
