@@ -15,6 +15,10 @@ export interface McMachine {
   resume(): void;
   halt(code?: number): void;
   reboot(): void;
+  /** The machine's clock (stops while it is paused). */
+  runTimeMs(): number;
+  /** A timer on the machine's clock; returns a cancel function. */
+  afterRunTime(ms: number, cb: () => void): () => void;
 }
 
 /** A named virtio-console port, as wire.ts hands them out. */
@@ -73,7 +77,6 @@ export const NOTIFY_PORT = 'org.tuml.mconsole';
 /** The guest's /dev/watchdog (UML's harddog): opening arms it, every write feeds it, closing disarms it. */
 export const WATCHDOG_PORT = 'org.tuml.watchdog';
 const WATCHDOG_MS = 60_000;
-const WATCHDOG_TICK_MS = 250;
 
 const OK = (text = ''): McReply => ({ err: 0, text });
 const ERR = (text: string, err = 1): McReply => ({ err, text });
@@ -91,8 +94,9 @@ export class McInstance implements McTarget {
   private serving = 0;
   private transitions: Promise<void> = Promise.resolve();
   private readonly hotDisks = new Map<string, number>();
-  private watchdog: ReturnType<typeof setInterval> | undefined;
-  private watchdogLeft = 0;
+  /** Cancels the armed watchdog's timer. */
+  private watchdog: (() => void) | undefined;
+  private watchdogDue = 0;
   private logTail = '';
   private logTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
@@ -155,30 +159,33 @@ export class McInstance implements McTarget {
     });
   }
 
+  // The watchdog counts the machine's running time (a stopped machine cannot feed it): one
+  // timer on the machine clock, which on firing looks whether a feed moved the deadline.
   private armWatchdog(): void {
-    this.watchdogLeft = this.o.watchdogMs ?? WATCHDOG_MS;
-    if (this.watchdog) return;
-    // Counted in running time: a stopped machine cannot feed it.
-    this.watchdog = setInterval(() => {
-      if (this.stopped) return;
-      this.watchdogLeft -= WATCHDOG_TICK_MS;
-      if (this.watchdogLeft > 0) return;
-      this.disarmWatchdog();
-      if (this.notifier) this.notifier.send(NotifyType.Hang, new Uint8Array(0));
-      else {
-        this.o.log('watchdog: the guest stopped feeding /dev/watchdog');
-        this.o.onWatchdogExpired?.();
-      }
-    }, WATCHDOG_TICK_MS);
-    this.watchdog.unref?.();
+    this.watchdogDue = this.o.machine.runTimeMs() + (this.o.watchdogMs ?? WATCHDOG_MS);
+    if (!this.watchdog) this.watchdog = this.o.machine.afterRunTime(this.o.watchdogMs ?? WATCHDOG_MS, this.watchdogCheck);
   }
 
+  private readonly watchdogCheck = (): void => {
+    const left = this.watchdogDue - this.o.machine.runTimeMs();
+    if (left > 0) {
+      this.watchdog = this.o.machine.afterRunTime(left, this.watchdogCheck);
+      return;
+    }
+    this.watchdog = undefined;
+    if (this.notifier) this.notifier.send(NotifyType.Hang, new Uint8Array(0));
+    else {
+      this.o.log('watchdog: the guest stopped feeding /dev/watchdog');
+      this.o.onWatchdogExpired?.();
+    }
+  };
+
   private feedWatchdog(): void {
-    if (this.watchdog) this.watchdogLeft = this.o.watchdogMs ?? WATCHDOG_MS;
+    if (this.watchdog) this.watchdogDue = this.o.machine.runTimeMs() + (this.o.watchdogMs ?? WATCHDOG_MS);
   }
 
   private disarmWatchdog(): void {
-    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog?.();
     this.watchdog = undefined;
   }
 

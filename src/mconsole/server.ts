@@ -10,6 +10,7 @@
 
 import { existsSync, unlinkSync } from 'node:fs';
 import * as native from '../host/native/index.js';
+import { type FdWatch, hostReactor } from '../host/io/reactor.js';
 import {
   HELP_TEXT, REQUEST_SIZE, VERSION0_TEXT, encodeReply, matchCommand, parseRequest,
 } from './protocol.js';
@@ -68,7 +69,7 @@ interface Peer {
 
 export class MconsoleServer {
   private fd = -1;
-  private poller: native.Poller | undefined;
+  private watch: FdWatch | undefined;
   private readonly buf = new Uint8Array(REQUEST_SIZE);
   private readonly peers = new Map<string, Peer>();
   private stopped = false;
@@ -102,10 +103,10 @@ export class MconsoleServer {
       throw e;
     }
     s.fd = fd;
-    s.poller = native.poller(fd, (err, readable) => {
+    s.watch = hostReactor.watch(fd, (readable, _writable, err) => {
       if (err === 0 && readable) s.receive();
     });
-    s.poller.start(true, false);
+    s.watch.want(true, false);
     return s;
   }
 
@@ -120,7 +121,7 @@ export class MconsoleServer {
    */
   async shutdown(): Promise<void> {
     if (this.closed) return;
-    this.poller?.stop();
+    this.watch?.want(false, false);
     const end = Date.now() + 1000;
     while (Date.now() < end && (this.inflight > 0 || [...this.peers.values()].some((p) => p.queue.length))) {
       await new Promise((r) => setTimeout(r, 5));
@@ -131,7 +132,7 @@ export class MconsoleServer {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.poller?.close();
+    this.watch?.close();
     for (const p of this.peers.values()) if (p.timer) clearTimeout(p.timer);
     this.peers.clear();
     native.close(this.fd);
@@ -293,11 +294,14 @@ export class MconsoleServer {
     this.flush(key, p);
   }
 
+  // A full peer is retried on a timer, not on the reactor's write interest: Linux signals
+  // POLLOUT on an unconnected Unix datagram socket from its own send buffer, not from the
+  // receiver's queue, so readiness would say "writable" while every send still says EAGAIN.
   private flush(key: string, p: Peer): void {
     while (p.queue.length) {
       const pkt = p.queue[0];
       const n = native.sendToUnix(this.fd, pkt, p.addr);
-      if (n === -11 /* EAGAIN */ || n === -105 /* ENOBUFS */) {
+      if (n === -native.errno.EAGAIN || n === -native.errno.ENOBUFS) {
         if (Date.now() - p.since > SEND_GIVE_UP_MS) break; // give up on this peer
         if (!p.timer) {
           p.timer = setTimeout(() => {
