@@ -41,7 +41,7 @@ function run(args: string[], timeoutMs: number): Promise<{ stdout: string; stder
 
 test('misaligned memcpy, loads and stores into fresh pages under the stock kernel and trixie glibc', { timeout: 900_000 }, async () => {
   const sources = Math.max(mtime(script), mtime(join(root, 'test', 'guest', 'unaligned.c')), mtime(join(root, 'images', 'lib.sh')),
-    mtime(join(work, 'stock', 'initramfs.cpio.gz')));
+    mtime(join(work, 'stock', 'initramfs.cpio.gz')), mtime(join(root, 'images', 'rootfs', 'init')));
   if (mtime(initrd) < sources || !existsSync(kernel)) {
     const b = spawnSync('bash', [script], { encoding: 'utf8', timeout: 600_000 });
     assert.equal(b.status, 0, `images/unaligned-guest.sh failed:\n${b.stdout.slice(-3000)}\n${b.stderr.slice(-3000)}`);

@@ -9,7 +9,7 @@ import type { VirtioBlk } from '../virtio/blk.js';
 import { CowBackend } from '../host/block/cow/backend.js';
 import type { HostFileOps } from '../host/block/hostops.js';
 import { type UbdDisk, UbdOpenError, openUbd } from '../host/block/ubd.js';
-import { UBD_UNITS, type UbdConfig, parseUbd, ubdName } from './cmdline/ubd.js';
+import { UBD_UNITS, type UbdConfig, parseUbd, parseUbdUnit, ubdName } from './cmdline/ubd.js';
 
 /** mconsole's reply shape: err 0 = OK, otherwise UML's error code. */
 export interface UbdReply {
@@ -55,13 +55,6 @@ interface Unit {
  */
 export type DiskRelease = (name: string, mmioBase: number) => Promise<undefined | { busy: string } | { unknown: string }>;
 
-/** UML's parse_unit for ubd: a decimal number or a single letter; -1 when neither. */
-function parseUnit(s: string): number {
-  if (/^\d+$/.test(s)) return Number(s);
-  if (/^[a-z]$/.test(s)) return s.charCodeAt(0) - 0x61;
-  return -1;
-}
-
 export class UbdUnits {
   private readonly units = new Map<number, Unit>();
   private readonly free: UbdSlot[];
@@ -85,7 +78,7 @@ export class UbdUnits {
 
   /** `config ubdN`: the file, or `cow,backing` for a COW disk (the backing file as opened). */
   query(unit: string): UbdReply {
-    const n = parseUnit(unit);
+    const n = parseUbdUnit(unit);
     if (n < 0 || n >= UBD_UNITS) return ERR('ubd_get_config : device number out of range');
     const u = this.units.get(n);
     if (!u) return OK();
@@ -126,7 +119,7 @@ export class UbdUnits {
    * to ask, the disk stays.
    */
   remove(unit: string, release?: DiskRelease): UbdReply | Promise<UbdReply> {
-    const n = parseUnit(unit);
+    const n = parseUbdUnit(unit);
     if (n < 0) return ERR("Couldn't parse device number");
     if (n >= UBD_UNITS) return ERR('Invalid device number - must be between 0 and 15');
     const u = this.units.get(n);

@@ -89,6 +89,12 @@ export function parseUbd(arg: string): UbdParse {
   return { kind: 'disk', disk };
 }
 
+/** A whole unit name as mconsole gives it (UML's parse_unit): a letter a-z or a C integer; -1 when neither. */
+export function parseUbdUnit(s: string): number {
+  if (/^[a-z]$/.test(s)) return s.charCodeAt(0) - 0x61;
+  return parseCInteger(s) ?? -1;
+}
+
 /** `ubda` … `ubdp`. */
 export function ubdName(unit: number): string {
   return `ubd${String.fromCharCode(0x61 + unit)}`;
