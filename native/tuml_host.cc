@@ -22,6 +22,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+void RegisterNet(Napi::Env env, Napi::Object exports);
+
 namespace {
 
 Napi::Error ErrnoError(Napi::Env env, int err, const char *syscall) {
@@ -470,6 +472,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("setWinsize", SetWinsize);
   fn("tunSetIff", TunSetIff);
   exports.Set("Poller", Poller::Init(env));
+  RegisterNet(env, exports);
 
   Napi::Object c = Napi::Object::New(env);
 #define C(x) c.Set(#x, Napi::Number::New(env, x));

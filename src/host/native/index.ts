@@ -48,6 +48,25 @@ interface Addon {
   getWinsize(fd: number): { rows: number; cols: number };
   setWinsize(fd: number, rows: number, cols: number): void;
   tunSetIff(fd: number, name: string, flags: number): string;
+  recvMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number;
+  sendMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number;
+  readMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number;
+  writeMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number;
+  ifIndex(name: string): number;
+  bindPacket(fd: number, ifindex: number, protocol: number): void;
+  bindInet(fd: number, addr: Uint8Array, port: number): void;
+  connectInet(fd: number, addr: Uint8Array, port: number): void;
+  setSockOptInt(fd: number, level: number, name: number, value: number): void;
+  attachFilter(fd: number, program: Uint8Array): void;
+  tunSetOffload(fd: number, flags: number): void;
+  tunSetVnetHdrSz(fd: number, size: number): void;
+  netConstants: Record<
+    | 'SOL_SOCKET' | 'SOL_PACKET' | 'IPPROTO_IP' | 'IPPROTO_IPV6' | 'IPPROTO_UDP'
+    | 'PACKET_VNET_HDR' | 'PACKET_QDISC_BYPASS' | 'ETH_P_ALL'
+    | 'TUN_F_CSUM' | 'TUN_F_TSO4' | 'TUN_F_TSO6' | 'TUN_F_TSO_ECN'
+    | 'SO_RCVBUF' | 'SO_SNDBUF' | 'IPV6_V6ONLY',
+    number
+  >;
   Poller: new (fd: number, cb: (err: number, readable: boolean, writable: boolean) => void) => Poller;
   constants: Record<
     | 'FALLOC_FL_KEEP_SIZE' | 'FALLOC_FL_PUNCH_HOLE' | 'FALLOC_FL_ZERO_RANGE'
@@ -185,6 +204,58 @@ export function tunSetIff(fd: number, name: string, flags: number): string {
   return addon.tunSetIff(fd, name, flags);
 }
 
+// ------------------------------------------------------------------ network (native/net.cc)
+
+export const netConstants = addon.netConstants;
+
+/**
+ * Batched datagram I/O: frame i is buf[offs[i], offs[i] + lens[i]). recvMany/readMany
+ * fill the slots (capacity lens[i]) and set lens[i] to each frame's length (-1: truncated);
+ * all four return the number of frames moved or -errno.
+ */
+export function recvMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number {
+  return addon.recvMany(fd, buf, offs, lens, count);
+}
+export function sendMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number {
+  return addon.sendMany(fd, buf, offs, lens, count);
+}
+/** One read() per frame, for a tap, which has no batch call. */
+export function readMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number {
+  return addon.readMany(fd, buf, offs, lens, count);
+}
+export function writeMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number {
+  return addon.writeMany(fd, buf, offs, lens, count);
+}
+/** if_nametoindex; throws ENODEV for an interface that does not exist. */
+export function ifIndex(name: string): number {
+  return addon.ifIndex(name);
+}
+/** Binds an AF_PACKET socket to an interface; `protocol` in host order (ETH_P_ALL, or 0 to send only). */
+export function bindPacket(fd: number, ifindex: number, protocol: number): void {
+  addon.bindPacket(fd, ifindex, protocol);
+}
+/** `addr`: 4 bytes (IPv4) or 16 (IPv6). */
+export function bindInet(fd: number, addr: Uint8Array, port = 0): void {
+  addon.bindInet(fd, addr, port);
+}
+export function connectInet(fd: number, addr: Uint8Array, port = 0): void {
+  addon.connectInet(fd, addr, port);
+}
+export function setSockOptInt(fd: number, level: number, name: number, value: number): void {
+  addon.setSockOptInt(fd, level, name, value);
+}
+/** SO_ATTACH_FILTER with a classic BPF program (8-byte instructions, host order). */
+export function attachFilter(fd: number, program: Uint8Array): void {
+  addon.attachFilter(fd, program);
+}
+/** TUNSETOFFLOAD: which offloads the tap may hand us (TUN_F_*). */
+export function tunSetOffload(fd: number, flags: number): void {
+  addon.tunSetOffload(fd, flags);
+}
+export function tunSetVnetHdrSz(fd: number, size: number): void {
+  addon.tunSetVnetHdrSz(fd, size);
+}
+
 function toAddr(p: string | Uint8Array): string | Buffer {
   return typeof p === 'string' ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
 }
@@ -198,5 +269,5 @@ const ERRNO_NAMES: Record<number, string> = {
   1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 5: 'EIO', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM',
   13: 'EACCES', 16: 'EBUSY', 22: 'EINVAL', 28: 'ENOSPC', 32: 'EPIPE', 90: 'EMSGSIZE',
   95: 'EOPNOTSUPP', 98: 'EADDRINUSE', 104: 'ECONNRESET', 105: 'ENOBUFS', 107: 'ENOTCONN',
-  111: 'ECONNREFUSED',
+  111: 'ECONNREFUSED', 19: 'ENODEV', 99: 'EADDRNOTAVAIL', 113: 'EHOSTUNREACH', 101: 'ENETUNREACH',
 };

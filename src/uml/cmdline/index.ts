@@ -7,6 +7,7 @@ import { type LineConfig, parseLineConfig } from './channel.js';
 import { DEFAULT_XTERM_SETTINGS, type XtermOption } from './xterm.js';
 import { formatSize, parseCInteger, parseSize } from './size.js';
 import { type UbdConfig, parseUbd } from './ubd.js';
+import { type VecConfig, parseVec } from './vec.js';
 
 export { helpText } from './help.js';
 export type { Channel, LineConfig } from './channel.js';
@@ -62,6 +63,8 @@ export interface MachineConfig {
   ubd: UbdConfig[];
   /** `ubd=sync`: every disk, including those added later, is synchronous. */
   ubdSync?: boolean;
+  /** Vector network devices (vec<N>:), in unit order. */
+  vec?: VecConfig[];
   /** The guest kernel command line. */
   cmdline: string;
   /**
@@ -105,6 +108,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
   const ubd = new Map<number, UbdConfig>();
   const ubdSeen = new Set<number>();
   let ubdSync = false;
+  const vec: VecConfig[] = [];
 
   let exec: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -172,6 +176,14 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
           if (r.kind === 'disk') ubd.set(unit, r.disk);
         }
       }
+      continue;
+    }
+    if (arg.startsWith('vec')) {
+      // As UML, everything starting with `vec` is a vector device.
+      const r = parseVec(arg, new Set(vec.map((v) => v.unit)));
+      if ('error' in r) return err(r.error);
+      vec.push(r.config);
+      warnings.push(...r.warnings);
       continue;
     }
     if (arg === 'fake_ide') {
@@ -269,6 +281,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     con0: con[0], con, ssl, explicit, kernelConsole, xterm, sslNonRaw,
   };
   if (ubdSync) config.ubdSync = true;
+  if (vec.length) config.vec = vec.sort((a, b) => a.unit - b.unit);
   if (initrd !== undefined) config.initrd = initrd;
   if (kernelImage !== undefined) config.kernel = kernelImage;
   if (root !== undefined) config.root = root;
@@ -303,7 +316,6 @@ const PTY = { type: 'pty' } as const;
  */
 function notImplemented(arg: string): string | undefined {
   if (/^eth\d*=/.test(arg) || /^eth\d+$/.test(arg)) return 'network devices (eth) are not implemented yet';
-  if (/^vec\d*[:=]/.test(arg) || /^vec\d+$/.test(arg)) return 'vector network devices (vec) are not implemented yet';
   if (arg.startsWith('hostfs=')) return 'hostfs is not implemented yet';
   if (arg.startsWith('time-travel')) return 'time-travel is not implemented';
   if (arg.startsWith('dtb=')) return 'tuml builds the device tree itself; dtb= is not supported';
