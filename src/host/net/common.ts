@@ -10,10 +10,10 @@ export class NetOpenError extends Error {}
 export type Capability = 'CAP_NET_ADMIN' | 'CAP_NET_RAW';
 
 /** EPERM/EACCES from the host: the line says which capability and how to grant it. */
-export function privilegeError(name: string, what: string, cap: Capability, tapHint?: string): NetOpenError {
+export function privilegeError(name: string, what: string, cap: Capability, tapHint?: string, code?: string): NetOpenError {
   const grant = `grant it with "setcap cap_net_admin,cap_net_raw+ep ${process.execPath}"`;
   const alt = tapHint ? ` or use a tap made beforehand ("ip tuntap add ${tapHint} mode tap user $USER")` : '';
-  return new NetOpenError(`${name}: ${what} needs ${cap}: run as root, ${grant}${alt}`);
+  return new NetOpenError(`${name}: ${what}${code ? ` (${code})` : ''} needs ${cap}: run as root, ${grant}${alt}`);
 }
 
 export function isPermission(e: unknown): boolean {

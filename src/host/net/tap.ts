@@ -19,7 +19,7 @@ export function openTapFd(name: string, ifname: string | undefined): { fd: numbe
   try {
     fd = openSync(TUN, fsc.O_RDWR | fsc.O_NONBLOCK);
   } catch (e) {
-    if (isPermission(e)) throw privilegeError(name, `opening ${TUN}`, 'CAP_NET_ADMIN', ifname ?? 'tap0');
+    if (isPermission(e)) throw privilegeError(name, `opening ${TUN}`, 'CAP_NET_ADMIN', ifname ?? 'tap0', errorCode(e));
     throw new NetOpenError(`${name}: uml_tap: failed to open tun device (${errorCode(e)})`);
   }
   const flags = native.IFF_TAP | native.IFF_NO_PI | native.IFF_VNET_HDR;
