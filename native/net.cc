@@ -244,6 +244,14 @@ Napi::Value TunSetVnetHdrSz(const Napi::CallbackInfo &info) {
   return info.Env().Undefined();
 }
 
+// sockError(fd): the pending socket error (SO_ERROR, which clears it) as errno, 0 for none, -errno if not a socket.
+Napi::Value SockError(const Napi::CallbackInfo &info) {
+  int v = 0;
+  socklen_t len = sizeof v;
+  if (getsockopt(Int(info, 0), SOL_SOCKET, SO_ERROR, &v, &len) < 0) return Napi::Number::New(info.Env(), -errno);
+  return Napi::Number::New(info.Env(), v);
+}
+
 }  // namespace
 
 void RegisterNet(Napi::Env env, Napi::Object exports) {
@@ -262,6 +270,7 @@ void RegisterNet(Napi::Env env, Napi::Object exports) {
   fn("attachFilter", AttachFilter);
   fn("tunSetOffload", TunSetOffload);
   fn("tunSetVnetHdrSz", TunSetVnetHdrSz);
+  fn("sockError", SockError);
   Napi::Object c = Napi::Object::New(env);
 #define C(x) c.Set(#x, Napi::Number::New(env, x));
   C(SOL_SOCKET) C(SOL_PACKET) C(IPPROTO_IP) C(IPPROTO_IPV6) C(IPPROTO_UDP)

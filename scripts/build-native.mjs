@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const dir = join(fileURLToPath(import.meta.url), '..', '..', 'native');
 const out = join(dir, 'build', 'Release', 'tuml_host.node');
-const sources = ['tuml_host.cc', 'binding.gyp'].map((f) => join(dir, f));
+const sources = ['tuml_host.cc', 'net.cc', 'binding.gyp'].map((f) => join(dir, f));
 const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
 if (existsSync(out) && statSync(out).mtimeMs >= newest && !process.argv.includes('--force')) process.exit(0);
 

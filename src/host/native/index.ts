@@ -60,6 +60,7 @@ interface Addon {
   attachFilter(fd: number, program: Uint8Array): void;
   tunSetOffload(fd: number, flags: number): void;
   tunSetVnetHdrSz(fd: number, size: number): void;
+  sockError(fd: number): number;
   netConstants: Record<
     | 'SOL_SOCKET' | 'SOL_PACKET' | 'IPPROTO_IP' | 'IPPROTO_IPV6' | 'IPPROTO_UDP'
     | 'PACKET_VNET_HDR' | 'PACKET_QDISC_BYPASS' | 'ETH_P_ALL'
@@ -256,6 +257,11 @@ export function tunSetVnetHdrSz(fd: number, size: number): void {
   addon.tunSetVnetHdrSz(fd, size);
 }
 
+/** Takes the socket's pending error (SO_ERROR): its errno, 0 for none, -errno when fd is no socket. */
+export function sockError(fd: number): number {
+  return addon.sockError(fd);
+}
+
 function toAddr(p: string | Uint8Array): string | Buffer {
   return typeof p === 'string' ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
 }
@@ -269,5 +275,5 @@ const ERRNO_NAMES: Record<number, string> = {
   1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 5: 'EIO', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM',
   13: 'EACCES', 16: 'EBUSY', 22: 'EINVAL', 28: 'ENOSPC', 32: 'EPIPE', 90: 'EMSGSIZE',
   95: 'EOPNOTSUPP', 98: 'EADDRINUSE', 104: 'ECONNRESET', 105: 'ENOBUFS', 107: 'ENOTCONN',
-  111: 'ECONNREFUSED', 19: 'ENODEV', 99: 'EADDRNOTAVAIL', 113: 'EHOSTUNREACH', 101: 'ENETUNREACH',
+  111: 'ECONNREFUSED', 92: 'ENOPROTOOPT', 19: 'ENODEV', 99: 'EADDRNOTAVAIL', 113: 'EHOSTUNREACH', 101: 'ENETUNREACH',
 };

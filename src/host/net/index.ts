@@ -9,6 +9,8 @@ import { type NetBackend, VirtioNet } from '../../virtio/net.js';
 import { NetOpenError } from './common.js';
 import { openRaw } from './raw.js';
 import { openTap } from './tap.js';
+import { openGre } from './gre.js';
+import { openL2tpv3 } from './l2tpv3.js';
 
 export { NetOpenError } from './common.js';
 
@@ -26,6 +28,10 @@ export function openTransport(name: string, c: VecConfig, mac: Uint8Array, log: 
       return openTap(name, c, log);
     case 'raw':
       return openRaw(name, c, mac, log);
+    case 'gre':
+      return openGre(name, c, log);
+    case 'l2tpv3':
+      return openL2tpv3(name, c, log);
     default:
       throw new NetOpenError(`${name}: transport=${c.transport} is not implemented yet`);
   }

@@ -159,6 +159,16 @@ export class DatagramPump implements NetBackend {
   private ready(fd: number, err: number, readable: boolean, writable: boolean): void {
     if (this.closed) return;
     if (err) {
+      // libuv stops the handle on POLLERR. A socket's pending error (an ICMP error for a
+      // tunnel whose peer is not up yet) is taken and counted, and the watch goes on.
+      const e = this.pollers.get(fd);
+      const soErr = native.sockError(fd);
+      if (soErr > 0 && e) {
+        this.stats.txErrors++;
+        this.report(`peer error: ${native.errnoName(-soErr)}`);
+        e.p.start(e.r, e.w);
+        return;
+      }
       this.report(`host socket error: ${native.errnoName(-err)}`);
       this.watch(fd, 'r', false);
       this.watch(fd, 'w', false);
