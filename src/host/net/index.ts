@@ -11,6 +11,8 @@ import { openRaw } from './raw.js';
 import { openTap } from './tap.js';
 import { openGre } from './gre.js';
 import { openL2tpv3 } from './l2tpv3.js';
+import { openBess } from './bess.js';
+import { openFd } from './fd.js';
 
 export { NetOpenError } from './common.js';
 
@@ -32,6 +34,10 @@ export function openTransport(name: string, c: VecConfig, mac: Uint8Array, log: 
       return openGre(name, c, log);
     case 'l2tpv3':
       return openL2tpv3(name, c, log);
+    case 'bess':
+      return openBess(name, c, log);
+    case 'fd':
+      return openFd(name, c, log);
     default:
       throw new NetOpenError(`${name}: transport=${c.transport} is not implemented yet`);
   }
