@@ -13,6 +13,7 @@ import { openGre } from './gre.js';
 import { openL2tpv3 } from './l2tpv3.js';
 import { openBess } from './bess.js';
 import { openFd } from './fd.js';
+import { openHybrid } from './hybrid.js';
 
 export { NetOpenError } from './common.js';
 
@@ -34,6 +35,8 @@ export function openTransport(name: string, c: VecConfig, mac: Uint8Array, log: 
       return openGre(name, c, log);
     case 'l2tpv3':
       return openL2tpv3(name, c, log);
+    case 'hybrid':
+      return openHybrid(name, c, mac, log);
     case 'bess':
       return openBess(name, c, log);
     case 'fd':

@@ -30,6 +30,8 @@ export interface PumpOptions {
   txFd: number;
   /** 'socket': recvmmsg/sendmmsg; 'file': one read()/write() per frame (tap). */
   io: 'socket' | 'file';
+  /** Transmit side's kind when it differs (hybrid: tap out, raw socket in). */
+  txIo?: 'socket' | 'file';
   vnetHeader: boolean;
   /** Frames per system call (UML's depth); 1 with vec=0. */
   depth: number;
@@ -124,7 +126,7 @@ export class DatagramPump implements NetBackend {
       o = this.txOffs;
       l = this.txLens;
     }
-    const r = this.o.io === 'socket' ? native.sendMany(this.o.txFd, buf, o, l, n) : native.writeMany(this.o.txFd, buf, o, l, n);
+    const r = (this.o.txIo ?? this.o.io) === 'socket' ? native.sendMany(this.o.txFd, buf, o, l, n) : native.writeMany(this.o.txFd, buf, o, l, n);
     if (r >= 0) {
       if (r < count) this.watch(this.o.txFd, 'w', true);
       return r;

@@ -31,7 +31,7 @@ export function defaultFilter(mac: Uint8Array): Uint8Array {
   return prog;
 }
 
-function packetSocket(name: string, ifname: string, ifindex: number, protocol: number): number {
+export function packetSocket(name: string, ifname: string, ifindex: number, protocol: number): number {
   let fd: number;
   try {
     // The protocol argument of socket() is in network byte order.
