@@ -4,11 +4,13 @@
 import { runCpuBench } from './cpu/run.js';
 import { runLinuxBenches } from './boot/run.js';
 import { runBlkBench } from './blk/run.js';
+import { runNetBench } from './net/run.js';
 
 const benches: Array<[string, () => unknown]> = [
   ['cpu', () => runCpuBench()],
   ['linux', () => runLinuxBenches()],
   ['blk', () => runBlkBench()],
+  ['net', () => runNetBench()],
 ];
 
 const only = process.argv.slice(2);
