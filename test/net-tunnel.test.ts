@@ -40,9 +40,9 @@ const variants: Variant[] = [
     b: 'vec0:transport=l2tpv3,udp=1,v6=1,src=::1,dst=::1,srcport=1707,dstport=1706,rx_session=0xffff,tx_session=0xffffffff,rx_cookie=0x1112131415161718,tx_cookie=0x0102030405060708,cookie64=1,counter=1',
   },
   {
-    name: 'l2tpv3 over IP (protocol 115) with 32-bit cookies',
+    name: 'l2tpv3 over IP (protocol 115) with 32-bit cookies, one side with vec=0',
     a: 'vec0:transport=l2tpv3,src=127.0.0.1,dst=127.0.0.2,rx_session=1,tx_session=2,rx_cookie=0xcafe,tx_cookie=0xbeef',
-    b: 'vec0:transport=l2tpv3,src=127.0.0.2,dst=127.0.0.1,rx_session=2,tx_session=1,rx_cookie=0xbeef,tx_cookie=0xcafe',
+    b: 'vec0:transport=l2tpv3,src=127.0.0.2,dst=127.0.0.1,rx_session=2,tx_session=1,rx_cookie=0xbeef,tx_cookie=0xcafe,vec=0',
   },
 ];
 

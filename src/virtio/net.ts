@@ -137,6 +137,7 @@ export class VirtioNet implements VirtioDevice, NetPort {
   private readonly rxHdr = new Uint8Array(GUEST_HDR_LEN);
   private readonly rxHdrView = new DataView(this.rxHdr.buffer);
   private readonly rxChains: DescriptorChain[] = [];
+  private readonly txHdr2 = new Uint8Array(2);
   private readonly depth: number;
   // Transmit staging: frames copied out of the guest, waiting for the backend.
   private readonly stage = new Uint8Array(TX_STAGE);
@@ -311,7 +312,7 @@ export class VirtioNet implements VirtioDevice, NetPort {
       return true;
     }
     // No header on the wire: the guest was offered no offloads, so it may not ask for any.
-    const h = new Uint8Array(2);
+    const h = this.txHdr2;
     chain.read(0, h);
     if (h[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM || (h[1] & ~VIRTIO_NET_HDR_GSO_ECN) !== 0) return false;
     chain.read(GUEST_HDR_LEN, s.subarray(at, at + len));
