@@ -26,7 +26,7 @@ import { McInstance, PanicWatch } from '../mconsole/instance.js';
 import { type HotPlug, bootDevices } from '../mconsole/devices.js';
 import { parseCInteger } from './cmdline/size.js';
 import { parseLineConfig } from './cmdline/channel.js';
-import { closeNics, openNics } from '../host/net/index.js';
+import { buildNetDriver } from '../host/net/index.js';
 
 export interface WireOptions {
   /** The compiled CPU core. */
@@ -197,7 +197,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
   const spares = Array.from({ length: spareCount }, (_, i) => ({ dev: new VirtioBlk(null), mmioBase: virtioBase(disks.length + 1 + i) }));
   // One virtio-net per vec<N>, after every other slot.
   if (disks.length + 1 + spareCount + (config.vec?.length ?? 0) > VIRT_VIRTIO.count) throw new WireError(`vec: too many network devices (at most ${VIRT_VIRTIO.count - 1 - disks.length - spareCount})`);
-  const nics = openNics(config.vec ?? [], opts.log);
+  const net = buildNetDriver(config.vec ?? [], opts.log);
   const ubdUnits = new UbdUnits(
     ubdConfigs.map((c) => ({ config: c, disk: disks.find((d) => d.unit === c.unit)?.backend })),
     spares,
@@ -220,7 +220,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     rtc: true,
     syscon: true,
     // Disks first, in unit order: the guest names them vda, vdb, … in this order.
-    virtio: [...disks.map((d) => new VirtioBlk(d.backend)), virtioConsole, ...spares.map((s) => s.dev), ...nics.map((n) => n.device)],
+    virtio: [...disks.map((d) => new VirtioBlk(d.backend)), virtioConsole, ...spares.map((s) => s.dev), ...net.virtio.last],
     noreboot: config.noreboot,
     onWarning: (msg) => opts.log(msg),
     onBoot: () => {
@@ -335,7 +335,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     for (const l of allLines) l.close();
     for (const d of disks) d.backend.close();
     ubdUnits.close();
-    closeNics(nics);
+    net.dispose();
   };
 
 

@@ -72,3 +72,13 @@ export function openNic(c: VecConfig, log: (line: string) => void): Nic {
 export function closeNics(nics: readonly Nic[]): void {
   for (const n of nics) n.backend?.close();
 }
+
+/**
+ * The network driver in the wiring's driver shape: its NICs go after every other virtio
+ * device (the guest names them eth0, eth1, … in unit order), and disposing closes the
+ * host side.
+ */
+export function buildNetDriver(configs: readonly VecConfig[], log: (line: string) => void): { nics: Nic[]; virtio: { last: VirtioNet[] }; dispose(): void } {
+  const nics = openNics(configs, log);
+  return { nics, virtio: { last: nics.map((n) => n.device) }, dispose: () => closeNics(nics) };
+}
