@@ -77,12 +77,16 @@ setTimeout(() => { console.log(JSON.stringify(out)); process.exit(0); }, 300000)
 `;
 }
 
-function spawnIn(ns: string, argv: string[]): Promise<{ out: string; err: string; code: number | null }> {
+/** A guest run that takes longer than this has hung: it is killed and reported. */
+const RUN_TIMEOUT_MS = 180_000;
+
+function spawnIn(ns: string, argv: string[], delayMs = 0): Promise<{ out: string; err: string; code: number | null }> {
+  if (delayMs) return new Promise((r) => setTimeout(r, delayMs)).then(() => spawnIn(ns, argv));
   return new Promise((resolve) => {
     const p = spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    const timer = setTimeout(() => p.kill('SIGKILL'), 400_000);
+    const timer = setTimeout(() => p.kill('SIGKILL'), RUN_TIMEOUT_MS);
     p.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
     p.stderr.on('data', (d: Buffer) => (err += d.toString('latin1')));
     p.on('close', (code) => {
@@ -125,7 +129,9 @@ async function guestToHost(ns: string, who: string, guestArgv: string[]): Promis
 
 /** Two instances on one tunnel: B sends to A's host-style peer role is played by A's guest. */
 async function pair(who: string, ns: string, a: string[], b: string[]): Promise<Result> {
-  const [ra, rb] = await Promise.all([spawnIn(ns, a), spawnIn(ns, b)]);
+  // A is up (or nearly) before B starts sending: a tunnel peer that is not there yet
+  // answers with ICMP errors, which real UML treats as fatal for the interface.
+  const [ra, rb] = await Promise.all([spawnIn(ns, a), spawnIn(ns, b, 1500)]);
   if (!rb.out.includes('net-bench-done')) throw new Error(`${who}: the sender did not finish:\n${rb.out.slice(-1500)}\n${rb.err.slice(-800)}`);
   const m = /pair-up ([\d.]+)/.exec(ra.out);
   const d = /pair-down ([\d.]+)/.exec(rb.out);
@@ -184,6 +190,14 @@ export async function runNetBench(log: (s: string) => void = console.log): Promi
   const ns = `tnbench${process.pid}`;
   const samples: Record<string, Result[]> = {};
   const add = (k: string, r: Result) => (samples[k] ??= []).push(r);
+  // An anchor that fails (hangs, errors) is reported and left out of this run; tuml failing fails the bench.
+  const anchor = async (k: string, f: () => Promise<Result>) => {
+    try {
+      add(k, await f());
+    } catch (e) {
+      log(`net: ${k}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  };
   const { kernel, initrd } = defaultImage();
   try {
     sh(`ip netns add ${ns} && ip -n ${ns} link set lo up && ip -n ${ns} tuntap add tap0 mode tap && ip -n ${ns} addr add ${HOST}/24 dev tap0 && ip -n ${ns} link set tap0 up`);
@@ -199,10 +213,10 @@ export async function runNetBench(log: (s: string) => void = console.log): Promi
     };
     for (let i = 0; i < RUNS; i++) {
       add('tap tuml', await guestToHost(ns, 'tuml', [process.execPath, tumlJs(), 'mem=64M', 'vec0:transport=tap,ifname=tap0,depth=128,gro=1', '--', 'sh', '-c', script]));
-      add('tap QEMU', await guestToHost(ns, 'QEMU', qemuArgs));
+      await anchor('tap QEMU', () => guestToHost(ns, 'QEMU', qemuArgs));
       if (umlImg) {
         rmSync(join(dir, 'tapguest.cow'), { force: true });
-        add('tap UML', await guestToHost(ns, 'real UML', umlArgs(dir, umlImg, 'tapguest', 'vec0:transport=tap,ifname=tap0,depth=128,gro=1')));
+        await anchor('tap UML', () => guestToHost(ns, 'real UML', umlArgs(dir, umlImg, 'tapguest', 'vec0:transport=tap,ifname=tap0,depth=128,gro=1')));
       }
       for (const [t, v] of Object.entries(TUNNELS)) {
         add(`${t} tuml`, await pair(`tuml ${t}`, ns,
@@ -211,11 +225,18 @@ export async function runNetBench(log: (s: string) => void = console.log): Promi
         if (umlPair) {
           rmSync(join(dir, 'paira.cow'), { force: true });
           rmSync(join(dir, 'pairb.cow'), { force: true });
-          add(`${t} UML`, await pair(`real UML ${t}`, ns, umlArgs(dir, umlPair.a, 'paira', v.a), umlArgs(dir, umlPair.b, 'pairb', v.b)));
+          await anchor(`${t} UML`, () => pair(`real UML ${t}`, ns, umlArgs(dir, umlPair.a, 'paira', v.a), umlArgs(dir, umlPair.b, 'pairb', v.b)));
         }
       }
     }
   } finally {
+    // Whatever a killed run left behind in the namespace (real UML's helper processes).
+    const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split('\n').filter((p) => /^\d+$/.test(p));
+    for (const pid of pids) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {}
+    }
     spawnSync('ip', ['netns', 'del', ns]);
     rmSync(dir, { recursive: true, force: true });
   }
