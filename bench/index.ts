@@ -5,12 +5,14 @@ import { runCpuBench } from './cpu/run.js';
 import { runLinuxBenches } from './boot/run.js';
 import { runBlkBench } from './blk/run.js';
 import { runFsBench } from './fs/run.js';
+import { runNetBench } from './net/run.js';
 
 const benches: Array<[string, () => unknown]> = [
   ['cpu', () => runCpuBench()],
   ['linux', () => runLinuxBenches()],
   ['blk', () => runBlkBench()],
   ['fs', () => runFsBench()],
+  ['net', () => runNetBench()],
 ];
 
 const only = process.argv.slice(2);

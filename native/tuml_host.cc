@@ -24,6 +24,7 @@
 
 void RegisterDirfd(Napi::Env env, Napi::Object exports);  // dirfd.cc
 void RegisterFs(Napi::Env env, Napi::Object exports);
+void RegisterNet(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -474,6 +475,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("tunSetIff", TunSetIff);
   exports.Set("Poller", Poller::Init(env));
   RegisterDirfd(env, exports);
+  RegisterNet(env, exports);
 
   Napi::Object c = Napi::Object::New(env);
 #define C(x) c.Set(#x, Napi::Number::New(env, x));
@@ -490,7 +492,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   E(EPERM) E(ENOENT) E(EINTR) E(EIO) E(ENXIO) E(EBADF) E(EAGAIN) E(ENOMEM) E(EACCES) E(EBUSY) E(EEXIST)
   E(ENODEV) E(ENOTDIR) E(EISDIR) E(EINVAL) E(ENOSPC) E(EROFS) E(EPIPE) E(ENAMETOOLONG) E(ENOSYS)
   E(ENOTEMPTY) E(ELOOP) E(EMSGSIZE) E(EOPNOTSUPP) E(EADDRINUSE) E(EADDRNOTAVAIL) E(ENETDOWN)
-  E(ENETUNREACH) E(ECONNRESET) E(ENOBUFS) E(ENOTCONN) E(ECONNREFUSED) E(EHOSTUNREACH) E(EXDEV)
+  E(ENETUNREACH) E(ECONNRESET) E(ENOBUFS) E(ENOTCONN) E(ECONNREFUSED) E(EHOSTUNREACH) E(EXDEV) E(ENOPROTOOPT)
 #undef E
   exports.Set("errno", e);
   RegisterFs(env, exports);

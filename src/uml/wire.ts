@@ -1,5 +1,5 @@
 // The one place where a parsed UML configuration meets the host: it reads the boot images,
-// runs the drivers (src/uml/drivers/: ubd, line, exec, hostfs; mconsole once the machine exists) in
+// runs the drivers (src/uml/drivers/: ubd, line, exec, hostfs, vec; mconsole once the machine exists) in
 // order, lays their devices out on the board and builds the machine from what they give.
 // It also watches the kernel console for panics, which end the run as UML's process ends.
 
@@ -16,6 +16,7 @@ import { MAX_CMDLINE, type MachineConfig } from './cmdline/index.js';
 import { type BuildContext, DriverError, type DriverInstance, type Placed } from './drivers/driver.js';
 import { buildExec } from './drivers/exec.js';
 import { buildHostfs } from './drivers/hostfs.js';
+import { buildVec } from './drivers/vec.js';
 import { type LineDriver, buildLines } from './drivers/line.js';
 import { startMconsole } from './drivers/mconsole.js';
 import { type UbdDriver, buildUbd } from './drivers/ubd.js';
@@ -128,6 +129,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     drivers.push((lineDriver = lines = await buildLines(ctx, watchKernelConsole)));
     drivers.push(buildExec(ctx));
     drivers.push(buildHostfs(ctx));
+    drivers.push(buildVec(ctx));
   } catch (e) {
     await disposeAll();
     if (e instanceof DriverError) throw new WireError(e.message);

@@ -62,6 +62,26 @@ interface Addon {
   lstatat(dirfd: number, name: string): StatAt;
   readdirfd(fd: number): string[];
   dirfdConstants: Record<'AT_FDCWD' | 'AT_REMOVEDIR' | 'O_RDONLY' | 'O_WRONLY' | 'O_CREAT' | 'O_EXCL' | 'O_NOFOLLOW' | 'O_DIRECTORY', number>;
+  recvMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number;
+  sendMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number;
+  readMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number;
+  writeMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number;
+  ifIndex(name: string): number;
+  bindPacket(fd: number, ifindex: number, protocol: number): void;
+  bindInet(fd: number, addr: Uint8Array, port: number): void;
+  connectInet(fd: number, addr: Uint8Array, port: number): void;
+  setSockOptInt(fd: number, level: number, name: number, value: number): void;
+  attachFilter(fd: number, program: Uint8Array): void;
+  tunSetOffload(fd: number, flags: number): void;
+  tunSetVnetHdrSz(fd: number, size: number): void;
+  sockError(fd: number): number;
+  netConstants: Record<
+    | 'SOL_SOCKET' | 'SOL_PACKET' | 'IPPROTO_IP' | 'IPPROTO_IPV6' | 'IPPROTO_UDP'
+    | 'PACKET_VNET_HDR' | 'PACKET_QDISC_BYPASS' | 'ETH_P_ALL'
+    | 'TUN_F_CSUM' | 'TUN_F_TSO4' | 'TUN_F_TSO6' | 'TUN_F_TSO_ECN'
+    | 'SO_RCVBUF' | 'SO_SNDBUF' | 'IPV6_V6ONLY',
+    number
+  >;
   Poller: new (fd: number, cb: (err: number, readable: boolean, writable: boolean) => void) => Poller;
   errno: Record<ErrnoName, number>;
   fs: FsSyscalls;
@@ -78,7 +98,7 @@ type ErrnoName =
   | 'EPERM' | 'ENOENT' | 'EINTR' | 'EIO' | 'ENXIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EACCES' | 'EBUSY' | 'EEXIST'
   | 'ENODEV' | 'ENOTDIR' | 'EISDIR' | 'EINVAL' | 'ENOSPC' | 'EROFS' | 'EPIPE' | 'ENAMETOOLONG' | 'ENOSYS'
   | 'ENOTEMPTY' | 'ELOOP' | 'EMSGSIZE' | 'EOPNOTSUPP' | 'EADDRINUSE' | 'EADDRNOTAVAIL' | 'ENETDOWN'
-  | 'ENETUNREACH' | 'ECONNRESET' | 'ENOBUFS' | 'ENOTCONN' | 'ECONNREFUSED' | 'EHOSTUNREACH' | 'EXDEV';
+  | 'ENETUNREACH' | 'ECONNRESET' | 'ENOBUFS' | 'ENOTCONN' | 'ECONNREFUSED' | 'EHOSTUNREACH' | 'EXDEV' | 'ENOPROTOOPT';
 /**
  * The *at() calls behind hostfs (native/fs.cc). Each returns -errno on failure; paths and
  * names are byte strings (one character per byte, latin1), never decoded as UTF-8.
@@ -279,6 +299,63 @@ export function lstatat(dirfd: number, name: string): StatAt {
 /** The entries of an open directory (without . and ..). */
 export function readdirfd(fd: number): string[] {
   return addon.readdirfd(fd);
+}
+
+// ------------------------------------------------------------------ network (native/net.cc)
+
+export const netConstants = addon.netConstants;
+
+/**
+ * Batched datagram I/O: frame i is buf[offs[i], offs[i] + lens[i]). recvMany/readMany
+ * fill the slots (capacity lens[i]) and set lens[i] to each frame's length (-1: truncated);
+ * all four return the number of frames moved or -errno.
+ */
+export function recvMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number {
+  return addon.recvMany(fd, buf, offs, lens, count);
+}
+export function sendMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number {
+  return addon.sendMany(fd, buf, offs, lens, count);
+}
+/** One read() per frame, for a tap, which has no batch call. */
+export function readMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number {
+  return addon.readMany(fd, buf, offs, lens, count);
+}
+export function writeMany(fd: number, buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number {
+  return addon.writeMany(fd, buf, offs, lens, count);
+}
+/** if_nametoindex; throws ENODEV for an interface that does not exist. */
+export function ifIndex(name: string): number {
+  return addon.ifIndex(name);
+}
+/** Binds an AF_PACKET socket to an interface; `protocol` in host order (ETH_P_ALL, or 0 to send only). */
+export function bindPacket(fd: number, ifindex: number, protocol: number): void {
+  addon.bindPacket(fd, ifindex, protocol);
+}
+/** `addr`: 4 bytes (IPv4) or 16 (IPv6). */
+export function bindInet(fd: number, addr: Uint8Array, port = 0): void {
+  addon.bindInet(fd, addr, port);
+}
+export function connectInet(fd: number, addr: Uint8Array, port = 0): void {
+  addon.connectInet(fd, addr, port);
+}
+export function setSockOptInt(fd: number, level: number, name: number, value: number): void {
+  addon.setSockOptInt(fd, level, name, value);
+}
+/** SO_ATTACH_FILTER with a classic BPF program (8-byte instructions, host order). */
+export function attachFilter(fd: number, program: Uint8Array): void {
+  addon.attachFilter(fd, program);
+}
+/** TUNSETOFFLOAD: which offloads the tap may hand us (TUN_F_*). */
+export function tunSetOffload(fd: number, flags: number): void {
+  addon.tunSetOffload(fd, flags);
+}
+export function tunSetVnetHdrSz(fd: number, size: number): void {
+  addon.tunSetVnetHdrSz(fd, size);
+}
+
+/** Takes the socket's pending error (SO_ERROR): its errno, 0 for none, -errno when fd is no socket. */
+export function sockError(fd: number): number {
+  return addon.sockError(fd);
 }
 
 function toAddr(p: string | Uint8Array): string | Buffer {

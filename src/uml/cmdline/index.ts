@@ -1,6 +1,6 @@
 // UML's command line (the spec's command-line.md), turned into a typed MachineConfig.
 // Every argument is offered to the drivers' switches (switch.ts; the program's own here,
-// ubd.ts, channel.ts for the lines, mconsole.ts, hostfs.ts), as UML's __setup table does; what no
+// ubd.ts, channel.ts for the lines, mconsole.ts, hostfs.ts, vec.ts), as UML's __setup table does; what no
 // switch claims joins the guest kernel command line, in order, separated by single spaces.
 
 import { LINE_SWITCHES, type LineConfig, NR_CONSOLES, NR_SERIAL } from './channel.js';
@@ -9,6 +9,7 @@ import { formatSize, parseSize } from './size.js';
 import { type Draft, type Switch, prefixSwitch } from './switch.js';
 import { UBD_SWITCHES, type UbdConfig } from './ubd.js';
 import { HOSTFS_SWITCHES, type HostfsConfig, hostfsRootArg } from './hostfs.js';
+import { VEC_SWITCHES, type VecConfig } from './vec.js';
 import { DEFAULT_XTERM_SETTINGS, type XtermOption } from './xterm.js';
 
 export { helpText } from './help.js';
@@ -61,6 +62,8 @@ export interface MachineConfig {
   ubd: UbdConfig[];
   /** `ubd=sync`: every disk, including those added later, is synchronous. */
   ubdSync?: boolean;
+  /** Vector network devices (vec<N>:), in unit order. */
+  vec?: VecConfig[];
   /** The guest kernel command line. */
   cmdline: string;
   /** `hostfs=`: the confinement root of hostfs mounts (absent: the host's `/`). */
@@ -99,6 +102,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     ubd: new Map(),
     ubdSeen: new Set(),
     ubdSync: false,
+    vec: [],
     kernel: [],
     warnings: [],
   };
@@ -122,7 +126,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     const e = sw.take(arg, d);
     if (e) return err(e);
   }
-  const { memBytes, initrd, kernelImage, umid, umlDir, mconsoleNotify, noreboot, lineDefault, lineSet, xterm, sslNonRaw, ubd, ubdSync, hostfs, kernel, warnings } = d;
+  const { memBytes, initrd, kernelImage, umid, umlDir, mconsoleNotify, noreboot, lineDefault, lineSet, xterm, sslNonRaw, ubd, ubdSync, hostfs, vec, kernel, warnings } = d;
   const rootArg = hostfsRootArg(kernel);
   if (rootArg) kernel.push(rootArg);
   const root = lastValue(kernel, 'root=');
@@ -170,6 +174,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     con0: con[0], con, ssl, explicit, kernelConsole, xterm, sslNonRaw,
   };
   if (ubdSync) config.ubdSync = true;
+  if (vec.length) config.vec = vec.sort((a, b) => a.unit - b.unit);
   if (initrd !== undefined) config.initrd = initrd;
   if (kernelImage !== undefined) config.kernel = kernelImage;
   if (root !== undefined) config.root = root;
@@ -222,7 +227,6 @@ function lastValue(args: readonly string[], key: string): string | undefined {
  */
 function notImplemented(arg: string): string | undefined {
   if (/^eth\d*=/.test(arg) || /^eth\d+$/.test(arg)) return 'network devices (eth) are not implemented yet';
-  if (/^vec\d*[:=]/.test(arg) || /^vec\d+$/.test(arg)) return 'vector network devices (vec) are not implemented yet';
   if (arg.startsWith('time-travel')) return 'time-travel is not implemented';
   if (arg.startsWith('dtb=')) return 'tuml builds the device tree itself; dtb= is not supported';
   if (arg.startsWith('iomem=')) return 'iomem regions are not implemented';
@@ -260,4 +264,4 @@ const CORE_SWITCHES: Switch[] = [
 ];
 
 /** Every driver's switches, in the order they are offered an argument. */
-const SWITCHES: Switch[] = [...CORE_SWITCHES, ...MCONSOLE_SWITCHES, ...UBD_SWITCHES, ...LINE_SWITCHES, ...HOSTFS_SWITCHES];
+const SWITCHES: Switch[] = [...CORE_SWITCHES, ...MCONSOLE_SWITCHES, ...UBD_SWITCHES, ...LINE_SWITCHES, ...HOSTFS_SWITCHES, ...VEC_SWITCHES];
