@@ -8,14 +8,14 @@ import { NodeClock, NodeScheduler } from '../host/clock.js';
 import { randomFill } from '../host/env.js';
 import { hostReactor } from '../host/io/reactor.js';
 import { Machine, type MachineExit, isRiscvImage } from '../machine/machine.js';
-import { virtioBase } from '../machine/virt.js';
+import { VIRT_VIRTIO, virtioBase } from '../machine/virt.js';
 import { type McInstance, PanicWatch } from '../mconsole/instance.js';
 import type { ConsoleBackend, ConsolePort } from '../virtio/console.js';
 import type { VirtioDevice } from '../virtio/device.js';
 import { MAX_CMDLINE, type MachineConfig } from './cmdline/index.js';
 import { type BuildContext, DriverError, type DriverInstance, type Placed } from './drivers/driver.js';
 import { buildExec } from './drivers/exec.js';
-import { buildHostfs } from './drivers/hostfs.js';
+import { HOSTFS_CHANNELS, buildHostfs } from './drivers/hostfs.js';
 import { buildVec } from './drivers/vec.js';
 import { type LineDriver, buildLines } from './drivers/line.js';
 import { startMconsole } from './drivers/mconsole.js';
@@ -136,7 +136,14 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     throw e;
   }
 
-  // The board's virtio slots: every driver's `first` devices, then every driver's `last` ones.
+  // The board's virtio slots: every driver's `first` devices, then every driver's `last` ones;
+  // the empty disk slots for hot-plug take what is left.
+  const used = drivers.reduce((n, d) => n + (d.virtio?.first?.length ?? 0) + (d.virtio?.last?.length ?? 0), 0);
+  if (used > VIRT_VIRTIO.count) {
+    await disposeAll();
+    throw new WireError(`too many devices for the board's ${VIRT_VIRTIO.count} virtio slots (${used}: disks, the console, hostfs's ${HOSTFS_CHANNELS} channels, network devices)`);
+  }
+  ubd.reserveSpares(VIRT_VIRTIO.count - used);
   const virtio: VirtioDevice[] = [
     ...drivers.flatMap((d) => d.virtio?.first ?? []),
     ...drivers.flatMap((d) => d.virtio?.last ?? []),

@@ -15,6 +15,11 @@ import { type BuildContext, DriverError, type DriverInstance, type Placed } from
 export interface UbdDriver extends DriverInstance {
   /** The units, for whoever makes the guest's /dev/ubdX of hot-added disks. */
   readonly units: UbdUnits;
+  /**
+   * Adds the empty disk slots for `config ubdN=` (after the console, with the other drivers'
+   * late devices): as many as asked for, as units are free, and as the board has slots left.
+   */
+  reserveSpares(slotsLeft: number): void;
 }
 
 interface OpenedDisk {
@@ -33,14 +38,17 @@ export function buildUbd(ctx: BuildContext): UbdDriver {
     for (const d of disks) d.backend.close();
     throw new DriverError(`ubd: at most ${VIRT_VIRTIO.count - 1} disks can be open at once (${disks.length} configured)`);
   }
-  const spareCount = Math.max(0, Math.min(ctx.ubdHotplugSlots, UBD_UNITS - disks.length, VIRT_VIRTIO.count - disks.length - 1));
-  const spares = Array.from({ length: spareCount }, () => new VirtioBlk(null));
+  const spares: VirtioBlk[] = [];
   let units: UbdUnits | undefined;
   const boot = configs.map((c) => ({ config: c, disk: disks.find((d) => d.unit === c.unit)?.backend }));
   const opts = { ops: hostFileOps, log: ctx.log, sync: !!config.ubdSync };
 
   return {
     virtio: { first: disks.map((d) => d.dev), last: spares },
+    reserveSpares(slotsLeft: number) {
+      const n = Math.max(0, Math.min(ctx.ubdHotplugSlots, UBD_UNITS - disks.length, slotsLeft));
+      for (let i = 0; i < n; i++) spares.push(new VirtioBlk(null));
+    },
     get units(): UbdUnits {
       if (!units) throw new Error('ubd: the units exist once the machine is laid out');
       return units;
