@@ -5,10 +5,11 @@
 // shows when the interface comes up), and the boot goes on.
 
 import { randomFill } from '../../host/env.js';
+import { PcapDump } from '../../host/net/dump.js';
 import { NetOpenError, openTransport } from '../../host/net/index.js';
 import { type NetBackend, VirtioNet } from '../../virtio/net.js';
 import { randomMac } from '../cmdline/vec.js';
-import type { BuildContext, DriverInstance } from './driver.js';
+import { type BuildContext, DriverError, type DriverInstance } from './driver.js';
 
 export function buildVec(ctx: BuildContext): DriverInstance {
   const backends: Array<NetBackend & { close(): void }> = [];
@@ -22,9 +23,19 @@ export function buildVec(ctx: BuildContext): DriverInstance {
     let backend: (NetBackend & { close(): void }) | null = null;
     try {
       backend = openTransport(name, c, mac, ctx.log);
+      // tuml's own option: capture the NIC's frames to a pcap file.
+      const pcap = c.options.get('pcap');
+      if (pcap) {
+        try {
+          backend = new PcapDump(backend, pcap);
+        } catch (e) {
+          backend.close();
+          throw new DriverError(`${name}: pcap=${pcap}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+      }
       backends.push(backend);
     } catch (e) {
-      if (!(e instanceof NetOpenError)) {
+      if (!(e instanceof NetOpenError) || e instanceof DriverError) {
         for (const b of backends) b.close();
         throw e;
       }
