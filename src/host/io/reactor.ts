@@ -16,7 +16,10 @@ export type ReadyHandler = (readable: boolean, writable: boolean, err: number) =
 
 export interface FdWatch {
   readonly fd: number;
-  /** The readiness wanted from now on; (false, false) stops watching without forgetting the fd. */
+  /**
+   * The readiness wanted from now on; (false, false) stops watching without forgetting the fd.
+   * Also restarts a watch the poller stopped after an error (POLLERR).
+   */
   want(read: boolean, write: boolean): void;
   /** Stops and frees the watch (the descriptor itself stays open). Idempotent. */
   close(): void;
@@ -42,8 +45,6 @@ export class Reactor {
 
 class PolledWatch implements FdWatch {
   private poller: native.Poller | undefined;
-  private read = false;
-  private write = false;
 
   constructor(
     readonly fd: number,
@@ -53,9 +54,7 @@ class PolledWatch implements FdWatch {
   }
 
   want(read: boolean, write: boolean): void {
-    if (!this.poller || (read === this.read && write === this.write)) return;
-    this.read = read;
-    this.write = write;
+    if (!this.poller) return;
     if (read || write) this.poller.start(read, write);
     else this.poller.stop();
   }

@@ -6,8 +6,9 @@
 import type { NetBackend, NetPort } from '../../virtio/net.js';
 import { MAX_FRAME, TX_HEADROOM, VNET_HDR_LEN } from '../../virtio/net.js';
 import * as native from '../native/index.js';
+import { type FdWatch, hostReactor } from '../io/reactor.js';
 
-const EAGAIN = -11;
+const EAGAIN = -native.errno.EAGAIN;
 /** Batches per readiness callback, so a flood cannot starve the CPU. */
 const RX_ROUNDS = 8;
 
@@ -70,7 +71,7 @@ export class DatagramPump implements NetBackend {
   private rxWaiting = false;
   private readonly txOffs: Int32Array;
   private readonly txLens: Int32Array;
-  private readonly pollers = new Map<number, { p: native.Poller; r: boolean; w: boolean }>();
+  private readonly pollers = new Map<number, { p: FdWatch; r: boolean; w: boolean }>();
   private closed = false;
   private reported = new Set<string>();
 
@@ -86,7 +87,7 @@ export class DatagramPump implements NetBackend {
     this.txOffs = new Int32Array(this.depth);
     this.txLens = new Int32Array(this.depth);
     for (const fd of new Set([o.rxFd, o.txFd])) {
-      const entry = { p: native.poller(fd, (err, r, w) => this.ready(fd, err, r, w)), r: false, w: false };
+      const entry = { p: hostReactor.watch(fd, (r, w, err) => this.ready(fd, err, r, w)), r: false, w: false };
       this.pollers.set(fd, entry);
     }
   }
@@ -105,7 +106,7 @@ export class DatagramPump implements NetBackend {
     if (this.closed || !this.rxWaiting) return;
     this.rxWaiting = false;
     // Out of the guest's register access: deliver from the event loop.
-    setImmediate(() => {
+    hostReactor.after(0, () => {
       if (this.closed) return;
       this.receive();
     });
@@ -155,7 +156,7 @@ export class DatagramPump implements NetBackend {
     const e = this.pollers.get(fd);
     if (!e || e[dir] === on) return;
     e[dir] = on;
-    e.p.start(e.r, e.w);
+    e.p.want(e.r, e.w);
   }
 
   private ready(fd: number, err: number, readable: boolean, writable: boolean): void {
@@ -168,7 +169,7 @@ export class DatagramPump implements NetBackend {
       if (soErr > 0 && e) {
         this.stats.txErrors++;
         this.report(`peer error: ${native.errnoName(-soErr)}`);
-        e.p.start(e.r, e.w);
+        e.p.want(e.r, e.w);
         return;
       }
       this.report(`host socket error: ${native.errnoName(-err)}`);
