@@ -33,6 +33,12 @@ const SWITCHES: Array<[string, string[]]> = [
     'ubd0, a file named root_fs in the current directory is unit 0.',
     '    Example: ubd0=root.cow,root_fs',
   ]],
+  ['vec[0-9]+:transport=<transport>,<key>=<value>,...', [
+    'Configure a vector network device (the guest\'s eth<n>, a virtio NIC). Transports:',
+    'tap, hybrid, raw, gre, l2tpv3, bess, fd. Common keys: depth, mac, gro, mtu, vec=0;',
+    'tuml adds pcap=<file> to record the device\'s frames.',
+    '    Example: vec0:transport=tap,ifname=tap0,depth=128,gro=1',
+  ]],
   ['hostfs=<root dir>,<flags>,...', [
     'This is used to set hostfs parameters. The root directory argument',
     'is used to confine all hostfs mounts to within the specified directory',
