@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, statSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -91,11 +91,20 @@ test('tuml mconsole drives the real UML kernel and prints what uml_mconsole prin
     const session = 'version\nmconsole-version\nconfig con0\nlog a b c\nswitch real\nswitch nosuch\nhelp\nquit\nversion\n';
     assert.deepEqual(await exec(process.execPath, [tuml, 'mconsole', 'real'], session), await exec('uml_mconsole', ['real'], session));
     // cad (no init took Ctrl-Alt-Del over: the kernel restarts) and reboot: the reply, then a new boot.
+    // A new boot makes a new socket: wait for it (the old one may still answer for a moment).
+    const sockIno = () => {
+      try {
+        const st = statSync(join(dir, '.uml', 'real', 'mconsole'), { bigint: true });
+        return `${st.ino}:${st.ctimeNs}`;
+      } catch {
+        return '';
+      }
+    };
     for (const c of ['cad', 'reboot']) {
+      const before = sockIno();
       assert.deepEqual(await tm(c), { out: 'OK \n', err: '', code: 0 }, c);
-      await new Promise((r) => setTimeout(r, 500));
       const end2 = Date.now() + 60_000;
-      while (!(await up())) {
+      while (sockIno() === before || sockIno() === '' || !(await up())) {
         assert.ok(Date.now() < end2, `real UML did not come back after ${c}`);
         await new Promise((r) => setTimeout(r, 500));
       }
