@@ -3,12 +3,11 @@
 // carry the virtio-net header. The default filter (or bpffile=) keeps our own
 // transmitted frames from coming back.
 
-import { readFileSync } from 'node:fs';
 import type { VecConfig } from './spec.js';
 import * as native from '../native/index.js';
 import { NetOpenError, errorCode } from './common.js';
 import { DatagramPump } from './pump.js';
-import { defaultFilter, interfaceIndex, packetSocket } from './raw.js';
+import { attachFilterOption, defaultFilter, interfaceIndex, packetSocket } from './raw.js';
 import { openTapFd } from './tap.js';
 
 export function openHybrid(name: string, c: VecConfig, mac: Uint8Array, log: (line: string) => void): DatagramPump {
@@ -26,20 +25,7 @@ export function openHybrid(name: string, c: VecConfig, mac: Uint8Array, log: (li
       // The tap side always has the header: a receiver without it cannot be paired with it.
       throw new NetOpenError(`${name}: hybrid: no virtio-net header support on raw sockets (${errorCode(e)})`);
     }
-    const bpffile = c.options.get('bpffile');
-    let prog = defaultFilter(mac);
-    if (bpffile !== undefined) {
-      try {
-        prog = readFileSync(bpffile);
-      } catch (e) {
-        throw new NetOpenError(`${name}: bpffile ${bpffile}: ${errorCode(e)}`);
-      }
-    }
-    try {
-      native.attachFilter(rx, prog);
-    } catch (e) {
-      throw new NetOpenError(`${name}: ${bpffile ? `bpffile ${bpffile}` : 'filter'}: not a usable classic BPF program (${errorCode(e)})`);
-    }
+    attachFilterOption(name, rx, c, defaultFilter(mac));
     const rxFd = rx;
     return new DatagramPump({
       name, rxFd, txFd: tap.fd, io: 'socket', txIo: 'file', vnetHeader: true,

@@ -11,6 +11,28 @@ import { NetOpenError, errorCode, isPermission, privilegeError } from './common.
 import { DatagramPump } from './pump.js';
 
 /** UML's default filter: drop frames whose source MAC is ours, accept the rest. */
+/**
+ * `bpffile=`: the classic BPF program in that file, attached to `fd`; without one, `fallback`
+ * (UML's default own-MAC filter) when given. A file that cannot be read or attached is one line.
+ */
+export function attachFilterOption(name: string, fd: number, c: VecConfig, fallback: Uint8Array | undefined): void {
+  const bpffile = c.options.get('bpffile');
+  let prog = fallback;
+  if (bpffile !== undefined) {
+    try {
+      prog = readFileSync(bpffile);
+    } catch (e) {
+      throw new NetOpenError(`${name}: bpffile ${bpffile}: ${errorCode(e)}`);
+    }
+  }
+  if (!prog) return;
+  try {
+    native.attachFilter(fd, prog);
+  } catch (e) {
+    throw new NetOpenError(`${name}: ${bpffile !== undefined ? `bpffile ${bpffile}` : 'filter'}: not a usable classic BPF program (${errorCode(e)})`);
+  }
+}
+
 export function defaultFilter(mac: Uint8Array): Uint8Array {
   const prog = new Uint8Array(6 * 8);
   const dv = new DataView(prog.buffer);
@@ -90,20 +112,8 @@ export function openRaw(name: string, c: VecConfig, mac: Uint8Array, log: (line:
     } catch {
       bypass = false;
     }
-    const bpffile = c.options.get('bpffile');
-    if (bpffile !== undefined) {
-      let prog: Uint8Array;
-      try {
-        prog = readFileSync(bpffile);
-      } catch (e) {
-        throw new NetOpenError(`${name}: bpffile ${bpffile}: ${errorCode(e)}`);
-      }
-      try {
-        native.attachFilter(rx, prog);
-      } catch (e) {
-        throw new NetOpenError(`${name}: bpffile ${bpffile}: not a usable classic BPF program (${errorCode(e)})`);
-      }
-    } else if (!bypass) native.attachFilter(rx, defaultFilter(mac));
+    // With the qdisc bypass our own frames never come back: no filter needed unless one is named.
+    attachFilterOption(name, rx, c, bypass ? undefined : defaultFilter(mac));
     return new DatagramPump({
       name, rxFd: rx, txFd: tx, io: 'socket', vnetHeader: vnet,
       depth: c.multi ? c.depth : 1, gro: c.gro, mtu: c.mtu, log, close: closeBoth,
