@@ -22,7 +22,6 @@ import { startMconsole } from './drivers/mconsole.js';
 import { type UbdDriver, buildUbd } from './drivers/ubd.js';
 import type { UbdUnits } from './ubd-units.js';
 
-export { EXTRA_PORTS } from './drivers/line.js';
 
 export interface WireOptions {
   /** The compiled CPU core. */

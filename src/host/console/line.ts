@@ -47,7 +47,7 @@ export class Line {
   private failed = false;
   private backlog: Uint8Array[] = [];
   private device: LineDevice | undefined;
-  /** Input end: what to do (exec mode sends VEOF; otherwise the device hangs up). */
+  /** Input end: what to do instead of hanging the device up (`--` mode on a terminal: nothing). */
   onEnd: (() => void) | undefined;
   gate: LineGate | undefined;
 
@@ -178,11 +178,6 @@ export class Line {
   private endOfInput(): void {
     if (this.onEnd) this.onEnd();
     else this.device?.hangup?.();
-  }
-
-  /** Queues bytes as if typed on the host side (exec mode's VEOF). */
-  inject(d: Uint8Array): void {
-    this.fromHost(d);
   }
 
   /** Replaces the configuration (mconsole `config`/`remove`). */
