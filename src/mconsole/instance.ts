@@ -1,6 +1,6 @@
 // One running instance's mconsole: the instance directory, the server, the
 // notify socket and the guest agent, put together behind McTarget. The
-// machine and the devices come in through small interfaces (wire.ts supplies
+// machine and the devices come in through small interfaces (the drivers supply
 // them), so this file knows no device internals.
 
 import { type InstanceDir, createInstanceDir, resolveUmlDir } from '../uml/umid.js';
@@ -21,7 +21,7 @@ export interface McMachine {
   afterRunTime(ms: number, cb: () => void): () => void;
 }
 
-/** A named virtio-console port, as wire.ts hands them out. */
+/** A named virtio-console port, as the line driver hands them out. */
 export interface McPort {
   send(data: Uint8Array): number;
   setHostConnected(on: boolean): void;

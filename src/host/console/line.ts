@@ -32,7 +32,7 @@ export interface LineDevice {
   hangup?(): void;
 }
 
-/** Output filter / input gate used by `tuml -- COMMAND` (wire.ts's ReadyGate). */
+/** Output filter / input gate used by `tuml -- COMMAND` on a terminal (the line driver's ReadyGate). */
 export interface LineGate {
   readonly open: boolean;
   write(d: Uint8Array, out: (d: Uint8Array) => void): void;
