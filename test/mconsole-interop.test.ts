@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { exec as execIn } from './helpers/mconsole-guest.js';
 import { realUmlMissing, stageUmlRoot, umlBin } from './helpers/real-uml.js';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..', '..');
@@ -19,28 +20,8 @@ const missing = realUmlMissing('/usr/bin/uml_mconsole');
 const dir = mkdtempSync(join(tmpdir(), 'tuml-mc-interop-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Out {
-  out: string;
-  err: string;
-  code: number | null;
-}
-
-function exec(cmd: string, args: string[], input = '', timeoutMs = 20_000): Promise<Out> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: dir, env: { ...process.env, HOME: dir } });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString('latin1')));
-    const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('exit', (code) => {
-      clearTimeout(t);
-      resolve({ out, err, code });
-    });
-    p.stdin.on('error', () => {});
-    p.stdin.end(input);
-  });
-}
+/** A client run in the test's home (clients find instances under $HOME/.uml). */
+const exec = (cmd: string, args: string[], input = '') => execIn(dir, cmd, args, input, 20_000);
 
 test('tuml mconsole drives the real UML kernel and prints what uml_mconsole prints', { skip: missing, timeout: 180_000 }, async () => {
   const rootDir = join(dir, 'root');

@@ -6,51 +6,18 @@
 // the tuml/QEMU ratios. blkbench checks every read against what it wrote.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, ftruncateSync, openSync, closeSync } from 'node:fs';
+import { mkdtempSync, rmSync, ftruncateSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { packageRoot } from '../../src/host/wasm.js';
 import { encodeExec } from '../../src/uml/cmdline/index.js';
-import { type GuestRun, QEMU, checkQemu, commandOutput, defaultImage, median, runTuml } from '../boot/linux.js';
+import { type GuestRun, QEMU, benchInitrd, checkQemu, commandOutput, defaultImage, median, runTuml } from '../boot/linux.js';
 
-const CC = process.env.RISCV_CC ?? 'riscv64-linux-gnu-gcc';
 const RUNS = 3;
 const DISK_MIB = 64;
 const SEQ_MIB = '32';
 const RAND_OPS = '2000';
 const TESTS = ['seq-write', 'seq-read', 'rand-write', 'rand-read'] as const;
 type Test = (typeof TESTS)[number];
-
-const mtime = (p: string) => {
-  try {
-    return statSync(p).mtimeMs;
-  } catch {
-    return -1;
-  }
-};
-
-function buildInitrd(): string {
-  const root = packageRoot();
-  const src = join(root, 'bench', 'blk', 'blkbench.c');
-  const dir = join(root, 'build', 'bench', 'blk');
-  const stage = join(dir, 'stage');
-  const bin = join(stage, 'bench', 'blkbench');
-  const initrd = join(dir, 'initramfs-blkbench.cpio.gz');
-  const base = defaultImage().initrd;
-  mkdirSync(join(stage, 'bench'), { recursive: true });
-  if (mtime(bin) < mtime(src)) {
-    const r = spawnSync(CC, ['-O2', '-static', src, '-o', bin], { encoding: 'utf8' });
-    if (r.error) throw new Error(`${CC} not found: install gcc-riscv64-linux-gnu`);
-    if (r.status !== 0) throw new Error(`building blkbench failed:\n${r.stderr}`);
-  }
-  if (mtime(initrd) < Math.max(mtime(bin), mtime(base))) {
-    const cpio = spawnSync('cpio', ['-o', '-H', 'newc', '-R', '0:0', '--quiet'], { cwd: stage, input: 'bench\nbench/blkbench\n', maxBuffer: 64 << 20 });
-    if (cpio.error || cpio.status !== 0) throw new Error(`cpio failed: ${cpio.error?.message ?? cpio.stderr.toString()}`);
-    writeFileSync(initrd, Buffer.concat([readFileSync(base), gzipSync(cpio.stdout)]));
-  }
-  return initrd;
-}
 
 function runQemu(initrd: string, drive: string, format: string, command: string[]): Promise<GuestRun> {
   const { kernel } = defaultImage();
@@ -104,7 +71,7 @@ export interface BlkBenchResult {
 
 export async function runBlkBench(log: (s: string) => void = console.log): Promise<BlkBenchResult> {
   checkQemu();
-  const initrd = buildInitrd();
+  const initrd = benchInitrd('blk');
   const dir = mkdtempSync(join(tmpdir(), 'tuml-blkbench-'));
   const command = ['/bench/blkbench', '/dev/vda', SEQ_MIB, RAND_OPS];
   const samples: Record<string, Array<Record<Test, number>>> = { 'tuml raw': [], 'tuml COW': [], 'QEMU raw': [], 'QEMU qcow2 overlay': [] };

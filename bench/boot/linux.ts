@@ -3,7 +3,9 @@
 // `tuml.exec=` command line), timing the host process. Both outputs are parsed the same way.
 
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { packageRoot } from '../../src/host/wasm.js';
 import { encodeExec } from '../../src/uml/cmdline/index.js';
 
@@ -16,6 +18,42 @@ export function defaultImage(): { kernel: string; initrd: string } {
 }
 
 /** Throws a clear error when QEMU cannot be run. */
+const CC = process.env.RISCV_CC ?? 'riscv64-linux-gnu-gcc';
+
+const mtime = (p: string) => {
+  try {
+    return statSync(p).mtimeMs;
+  } catch {
+    return -1;
+  }
+};
+
+/**
+ * The default initramfs plus bench/<name>/<name>bench.c, cross-compiled static as
+ * /bench/<name>bench (gzip'd cpio members appended); rebuilt when a source is newer.
+ */
+export function benchInitrd(name: string): string {
+  const prog = `${name}bench`;
+  const src = join(packageRoot(), 'bench', name, `${prog}.c`);
+  const dir = join(packageRoot(), 'build', 'bench', name);
+  const stage = join(dir, 'stage');
+  const bin = join(stage, 'bench', prog);
+  const initrd = join(dir, `initramfs-${prog}.cpio.gz`);
+  const base = defaultImage().initrd;
+  mkdirSync(join(stage, 'bench'), { recursive: true });
+  if (mtime(bin) < mtime(src)) {
+    const r = spawnSync(CC, ['-O2', '-static', src, '-o', bin], { encoding: 'utf8' });
+    if (r.error) throw new Error(`${CC} not found: install gcc-riscv64-linux-gnu`);
+    if (r.status !== 0) throw new Error(`building ${prog} failed:\n${r.stderr}`);
+  }
+  if (mtime(initrd) < Math.max(mtime(bin), mtime(base))) {
+    const cpio = spawnSync('cpio', ['-o', '-H', 'newc', '-R', '0:0', '--quiet'], { cwd: stage, input: `bench\nbench/${prog}\n`, maxBuffer: 64 << 20 });
+    if (cpio.error || cpio.status !== 0) throw new Error(`cpio failed: ${cpio.error?.message ?? cpio.stderr.toString()}`);
+    writeFileSync(initrd, Buffer.concat([readFileSync(base), gzipSync(cpio.stdout)]));
+  }
+  return initrd;
+}
+
 export function checkQemu(): void {
   const r = spawnSync(QEMU, ['--version'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {

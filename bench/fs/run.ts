@@ -7,15 +7,12 @@
 // 1 KiB files created then deleted; and the tuml/QEMU ratios (higher is better for tuml).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { packageRoot } from '../../src/host/wasm.js';
 import { encodeExec } from '../../src/uml/cmdline/index.js';
-import { type GuestRun, QEMU, checkQemu, commandOutput, defaultImage, median, runTuml } from '../boot/linux.js';
+import { type GuestRun, QEMU, benchInitrd, checkQemu, commandOutput, defaultImage, median, runTuml } from '../boot/linux.js';
 
-const CC = process.env.RISCV_CC ?? 'riscv64-linux-gnu-gcc';
 const RUNS = Number(process.env.FS_BENCH_RUNS ?? 1);
 const MIB = process.env.FS_BENCH_MIB ?? '256';
 const SOURCE_TREE = process.env.FS_BENCH_TREE ?? '/usr/include/linux';
@@ -27,36 +24,6 @@ const TESTS = [
   { name: 'small-files', unit: 'files/s', lowerIsBetter: false },
 ] as const;
 type Test = (typeof TESTS)[number]['name'];
-
-const mtime = (p: string) => {
-  try {
-    return statSync(p).mtimeMs;
-  } catch {
-    return -1;
-  }
-};
-
-function buildInitrd(): string {
-  const root = packageRoot();
-  const src = join(root, 'bench', 'fs', 'fsbench.c');
-  const dir = join(root, 'build', 'bench', 'fs');
-  const stage = join(dir, 'stage');
-  const bin = join(stage, 'bench', 'fsbench');
-  const initrd = join(dir, 'initramfs-fsbench.cpio.gz');
-  const base = defaultImage().initrd;
-  mkdirSync(join(stage, 'bench'), { recursive: true });
-  if (mtime(bin) < mtime(src)) {
-    const r = spawnSync(CC, ['-O2', '-static', src, '-o', bin], { encoding: 'utf8' });
-    if (r.error) throw new Error(`${CC} not found: install gcc-riscv64-linux-gnu`);
-    if (r.status !== 0) throw new Error(`building fsbench failed:\n${r.stderr}`);
-  }
-  if (mtime(initrd) < Math.max(mtime(bin), mtime(base))) {
-    const cpio = spawnSync('cpio', ['-o', '-H', 'newc', '-R', '0:0', '--quiet'], { cwd: stage, input: 'bench\nbench/fsbench\n', maxBuffer: 64 << 20 });
-    if (cpio.error || cpio.status !== 0) throw new Error(`cpio failed: ${cpio.error?.message ?? cpio.stderr.toString()}`);
-    writeFileSync(initrd, Buffer.concat([readFileSync(base), gzipSync(cpio.stdout)]));
-  }
-  return initrd;
-}
 
 function runQemu(initrd: string, share: string, command: string[]): Promise<GuestRun> {
   const { kernel } = defaultImage();
@@ -101,7 +68,7 @@ function parse(run: GuestRun): Record<Test, number> {
 
 export async function runFsBench(log: (s: string) => void = console.log): Promise<Record<string, Record<Test, number>>> {
   checkQemu();
-  const initrd = buildInitrd();
+  const initrd = benchInitrd('fs');
   const dir = mkdtempSync(join(tmpdir(), 'tuml-fsbench-'));
   const tarball = join(dir, 'src.tar');
   const tar = spawnSync('tar', ['-cf', tarball, '-C', join(SOURCE_TREE, '..'), SOURCE_TREE.split('/').pop()!]);
