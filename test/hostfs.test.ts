@@ -68,10 +68,11 @@ test('hostfs is a file system type of the guest; without hostfs= the mount is th
     'mkdir -p /mnt/host && mount none /mnt/host -t hostfs',
     `cat /mnt/host${dir}/sub/from-host`,
     `echo guest-was-here > /mnt/host${dir}/sub/from-guest`,
-    'grep " /mnt/host " /proc/mounts | cut -d" " -f3',
+    'grep " /mnt/host " /proc/mounts',
     'umount /mnt/host && echo unmounted',
   ].join(' && '));
-  assert.equal(out, 'nodev\thostfs\nwritten on the host\nhostfs\nunmounted\n');
+  // /proc/mounts as UML's hostfs shows it: the source given, no options of the transport.
+  assert.equal(out, 'nodev\thostfs\nwritten on the host\nnone /mnt/host hostfs rw,relatime 0 0\nunmounted\n');
   assert.equal(readFileSync(join(dir, 'sub', 'from-guest'), 'utf8'), 'guest-was-here\n');
 });
 
@@ -92,6 +93,8 @@ test('hostfs=DIR confines the mounts: -o HOSTPATH is below DIR; a read-write rou
     'mkdir /mnt/sub/d && echo a > /mnt/sub/d/f && mv /mnt/sub/d/f /mnt/sub/d/g && ln /mnt/sub/d/g /mnt/sub/d/h && ln -s g /mnt/sub/d/s',
     'rm /mnt/host/sub/from-host',
     'truncate -s 3 /mnt/sub/blob2 && stat -c %s /mnt/sub/blob2',
+    'grep " /mnt/sub " /proc/mounts',
+    'stat -c %o /mnt/sub/blob',
     'sync',
   ].join(' && '));
   const lines = out.split('\n');
@@ -101,6 +104,9 @@ test('hostfs=DIR confines the mounts: -o HOSTPATH is below DIR; a read-write rou
   const md5 = spawnSync('md5sum', [join(dir, 'sub', 'blob')], { encoding: 'utf8' }).stdout.split(' ')[0];
   assert.equal(lines[3], md5);
   assert.equal(lines[4], '3');
+  // UML shows the path given with -o as the mount's one option, and 1 KiB I/O blocks.
+  assert.equal(lines[5], 'none /mnt/sub hostfs rw,relatime,/sub 0 0');
+  assert.equal(lines[6], '1024');
   assert.equal(readFileSync(join(dir, 'sub', 'd', 'g'), 'utf8'), 'a\n');
   assert.equal(statSync(join(dir, 'sub', 'd', 'h')).ino, statSync(join(dir, 'sub', 'd', 'g')).ino);
   assert.equal(spawnSync('readlink', [join(dir, 'sub', 'd', 's')], { encoding: 'utf8' }).stdout, 'g\n');
@@ -217,4 +223,41 @@ test('host changes made while mounted are seen when the guest reads again', { ti
   } finally {
     clearInterval(watcher);
   }
+});
+
+const RENAME_C = `
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+static void try(const char *what, const char *a, const char *b, unsigned flags) {
+  long r = syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, flags);
+  printf("%s %s\\n", what, r == 0 ? "ok" : strerror(errno));
+}
+int main(void) {
+  try("noreplace-absent", "a", "b", 1);
+  try("noreplace-present", "c", "b", 1);
+  try("plain-present", "c", "b", 0);
+  return 0;
+}
+`;
+
+test('rename: RENAME_NOREPLACE moves onto a free name and refuses an existing one', { timeout: 150_000 }, async (t) => {
+  const { dir } = shared();
+  const work = join(dir, 'ren');
+  mkdirSync(work);
+  writeFileSync(join(work, 'a'), 'A');
+  writeFileSync(join(work, 'c'), 'C');
+  writeFileSync(join(dir, 'rename.c'), RENAME_C);
+  const cc = spawnSync('riscv64-linux-gnu-gcc', ['-O2', '-static', '-o', join(dir, 'renametest'), join(dir, 'rename.c')], { encoding: 'utf8' });
+  if (cc.error) return t.skip('riscv64-linux-gnu-gcc is not installed');
+  assert.equal(cc.status, 0, cc.stderr);
+  const out = await guest([`hostfs=${dir}`], 'mkdir -p /mnt/h && mount -t hostfs none /mnt/h && cd /mnt/h/ren && /mnt/h/renametest');
+  assert.equal(out, 'noreplace-absent ok\nnoreplace-present File exists\nplain-present ok\n');
+  assert.equal(existsSync(join(work, 'a')), false);
+  assert.equal(readFileSync(join(work, 'b'), 'utf8'), 'C');
+  assert.equal(existsSync(join(work, 'c')), false);
 });

@@ -20,6 +20,7 @@ const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
 /** UML's hostfs statfs magic. */
 export const HOSTFS_SUPER_MAGIC = 0x00c0ffee;
+const HOSTFS_BLOCK_SIZE = 1024;
 
 export interface HostFsOptions {
   /** Host directory every export is confined to (`hostfs=`); '/' without it. */
@@ -78,7 +79,8 @@ function toStat(o: Float64Array): FsStat {
   return {
     ino: (BigInt(o[1]) << 32n) | BigInt(o[2]),
     mode: o[3], nlink: o[4], uid: o[5], gid: o[6], rdevMajor: o[7], rdevMinor: o[8],
-    size: o[9], blksize: o[10], blocks: o[11],
+    // UML's hostfs has 1 KiB blocks (its superblock's), whatever the host file system uses.
+    size: o[9], blksize: HOSTFS_BLOCK_SIZE, blocks: o[11],
     atimeSec: o[12], atimeNsec: o[13], mtimeSec: o[14], mtimeNsec: o[15], ctimeSec: o[16], ctimeNsec: o[17],
   };
 }
