@@ -6,13 +6,18 @@ import { runLinuxBenches } from './boot/run.js';
 import { runBlkBench } from './blk/run.js';
 import { runFsBench } from './fs/run.js';
 import { runNetBench } from './net/run.js';
+import { runIperfBench } from './net/iperf.js';
 
 const benches: Array<[string, () => unknown]> = [
   ['cpu', () => runCpuBench()],
   ['linux', () => runLinuxBenches()],
   ['blk', () => runBlkBench()],
   ['fs', () => runFsBench()],
-  ['net', () => runNetBench()],
+  ['net', async () => {
+    await runNetBench();
+    await runIperfBench();
+  }],
+  ['iperf', () => runIperfBench()],
 ];
 
 const only = process.argv.slice(2);

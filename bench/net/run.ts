@@ -5,7 +5,7 @@
 // other; then tuml ↔ tuml and real UML ↔ real UML over l2tpv3 (UDP) and gre on the
 // namespace's loopback. The host end of every transfer is the same Node peer, which
 // times it. Medians of RUNS runs; ratios are tuml / anchor (higher is better for
-// throughput, lower for latency). iperf3 is not used: it is not in the guest images.
+// throughput, lower for latency). iperf3 rows are in iperf.ts.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +29,7 @@ interface Result {
   rtt: number;
 }
 
-function sh(cmd: string): void {
+export function sh(cmd: string): void {
   const r = spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
 }
@@ -80,7 +80,7 @@ setTimeout(() => { console.log(JSON.stringify(out)); process.exit(0); }, 300000)
 /** A guest run that takes longer than this has hung: it is killed and reported. */
 const RUN_TIMEOUT_MS = 180_000;
 
-function spawnIn(ns: string, argv: string[], delayMs = 0): Promise<{ out: string; err: string; code: number | null }> {
+export function spawnIn(ns: string, argv: string[], delayMs = 0): Promise<{ out: string; err: string; code: number | null }> {
   if (delayMs) return new Promise((r) => setTimeout(r, delayMs)).then(() => spawnIn(ns, argv));
   return new Promise((resolve) => {
     const p = spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -102,7 +102,7 @@ function rttOf(who: string, text: string): number {
   return Number(m[1]);
 }
 
-const tumlJs = () => join(packageRoot(), 'dist', 'tools', 'tuml.js');
+export const tumlJs = () => join(packageRoot(), 'dist', 'tools', 'tuml.js');
 
 /** A real UML root image whose init runs `script` and powers off. */
 function umlImage(dir: string, name: string, script: string): string {
@@ -113,7 +113,7 @@ function umlImage(dir: string, name: string, script: string): string {
   return img;
 }
 
-function umlArgs(dir: string, img: string, name: string, vec: string): string[] {
+export function umlArgs(dir: string, img: string, name: string, vec: string): string[] {
   return [umlBin, `ubd0=${join(dir, `${name}.cow`)},${img}`, 'root=/dev/ubda', 'rw', 'init=/init', 'mem=64M', 'con=null', 'con0=fd:0,fd:1', `umid=${name}`, `uml_dir=${dir}/`, vec];
 }
 
@@ -171,7 +171,7 @@ function pairScripts(ifname: string, bb: string): { a: string; b: string } {
   };
 }
 
-const TUNNELS = {
+export const TUNNELS = {
   l2tpv3: {
     a: 'vec0:transport=l2tpv3,udp=1,src=127.0.0.1,dst=127.0.0.1,srcport=1706,dstport=1707,rx_session=1,tx_session=2',
     b: 'vec0:transport=l2tpv3,udp=1,src=127.0.0.1,dst=127.0.0.1,srcport=1707,dstport=1706,rx_session=2,tx_session=1',
