@@ -28,7 +28,7 @@ mkdir -p "$OUT" "$WORK/debs"
 # The programs' packages and the library packages their DT_NEEDED entries name; only the
 # files the binaries load are copied below.
 TOOLS=(iproute2 iperf3 libiperf0)
-LIBS=(libc6 libbpf1 libelf1t64 libmnl0 libselinux1 libpcre2-8-0 libcap2 libzstd1 zlib1g libssl3t64 libsctp1)
+LIBS=(libc6 libgcc-s1 libbpf1 libelf1t64 libmnl0 libselinux1 libpcre2-8-0 libcap2 libzstd1 zlib1g libssl3t64 libsctp1)
 have_all() {
   local p
   for p in "${TOOLS[@]}" "${LIBS[@]}"; do compgen -G "$WORK/debs/${p}_*_riscv64.deb" >/dev/null || compgen -G "$WORK/debs/${p}_*_all.deb" >/dev/null || return 1; done
@@ -72,6 +72,10 @@ for prog in usr/bin/ip usr/bin/iperf3; do
   copy_deps "$ROOT/usr/local/bin/${prog##*/}"
 done
 [[ -x $ROOT/usr/local/bin/ip && -x $ROOT/usr/local/bin/iperf3 ]] || die "iproute2 or iperf3 carries no binary where expected"
+# glibc dlopens libgcc_s for pthread_cancel (iperf3 cancels its threads at the end).
+f=$(find_lib libgcc_s.so.1)
+[[ -n $f ]] || die "libgcc-s1 has no libgcc_s.so.1"
+cp -L "$f" "$ROOT/lib/riscv64-linux-gnu/libgcc_s.so.1"
 LDSO=$(find_lib ld-linux-riscv64-lp64d.so.1)
 [[ -n $LDSO ]] || die "libc6 has no ld-linux-riscv64-lp64d.so.1"
 cp -L "$LDSO" "$ROOT/lib/ld-linux-riscv64-lp64d.so.1"
