@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -248,6 +249,23 @@ Napi::Value Removexattr(const Napi::CallbackInfo &info) {
   return Ret(env, removexattr(path.c_str(), name.c_str()));
 }
 
+// preadv2/pwritev2 with RWF_NOWAIT at a byte offset (a double: files up to 2^53): served
+// from the page cache at once, or -EAGAIN (-EOPNOTSUPP where the file cannot) without
+// blocking, so the caller can take the thread pool for what would wait on a disk or a pipe.
+Napi::Value IoNowait(const Napi::CallbackInfo &info, bool write) {
+  Napi::Env env = info.Env();
+  Napi::Uint8Array buf = info[1].As<Napi::Uint8Array>();
+  double pos = info[2].As<Napi::Number>().DoubleValue();
+  if (pos < 0 || pos > 9007199254740992.0) return Napi::Number::New(env, -EINVAL);
+  struct iovec iov = {buf.Data(), buf.ByteLength()};
+  ssize_t r = write ? pwritev2(Int(info, 0), &iov, 1, (off_t)pos, RWF_NOWAIT)
+                    : preadv2(Int(info, 0), &iov, 1, (off_t)pos, RWF_NOWAIT);
+  return Ret(env, r);
+}
+
+Napi::Value PreadNowait(const Napi::CallbackInfo &info) { return IoNowait(info, false); }
+Napi::Value PwriteNowait(const Napi::CallbackInfo &info) { return IoNowait(info, true); }
+
 }  // namespace
 
 void RegisterFs(Napi::Env env, Napi::Object exports) {
@@ -274,6 +292,8 @@ void RegisterFs(Napi::Env env, Napi::Object exports) {
   fn("setxattr", Setxattr);
   fn("listxattr", Listxattr);
   fn("removexattr", Removexattr);
+  fn("preadNowait", PreadNowait);
+  fn("pwriteNowait", PwriteNowait);
 
   Napi::Object c = Napi::Object::New(env);
 #define C(x) c.Set(#x, Napi::Number::New(env, x));

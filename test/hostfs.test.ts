@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -260,4 +261,17 @@ test('rename: RENAME_NOREPLACE moves onto a free name and refuses an existing on
   assert.equal(existsSync(join(work, 'a')), false);
   assert.equal(readFileSync(join(work, 'b'), 'utf8'), 'C');
   assert.equal(existsSync(join(work, 'c')), false);
+});
+
+test('reads of host data in and out of the host page cache return the same bytes', { timeout: 150_000 }, async () => {
+  const { dir } = shared();
+  const file = join(dir, 'data');
+  writeFileSync(file, randomBytes(6 << 20));
+  const md5 = spawnSync('md5sum', [file], { encoding: 'utf8' }).stdout.split(' ')[0];
+  // Drop the file's pages, so the first reads wait for the disk (the thread-pool path),
+  // then read it again from the cache (copied at once).
+  const drop = spawnSync('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']);
+  assert.equal(drop.status, 0, String(drop.stderr));
+  const out = await guest([`hostfs=${dir}`], 'mkdir -p /mnt/h && mount -t hostfs none /mnt/h && md5sum < /mnt/h/data && md5sum < /mnt/h/data');
+  assert.equal(out, `${md5}  -\n${md5}  -\n`);
 });

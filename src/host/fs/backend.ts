@@ -7,7 +7,7 @@
 // Bulk data (read, write, fsync) goes through libuv's thread pool, off the machine's loop.
 
 import { closeSync, fdatasync, fsync, ftruncateSync as ftruncateSyncNode, read, write } from 'node:fs';
-import { fsSyscalls as sys } from '../native/index.js';
+import { errno as hostErrno, fsSyscalls as sys } from '../native/index.js';
 import type { FsBackend, FsDirent, FsExport, FsFile, FsSetattr, FsStat, FsStatfs } from '../../9p/backend.js';
 import { L_O } from '../../9p/backend.js';
 import { E, P9Error } from '../../9p/protocol.js';
@@ -315,6 +315,9 @@ class HostFile implements FsFile {
   /** Thread-pool operations on fd still running: the fd is closed after them, never under them. */
   private busy = 0;
   private dirBuf: Uint8Array | undefined;
+  /** Cleared once the file refuses RWF_NOWAIT for good (not a regular file, or no support: ext4 has none for buffered writes). */
+  private nowaitRead = true;
+  private nowaitWrite = true;
 
   constructor(readonly fd: number, readonly writable: boolean) {}
 
@@ -330,11 +333,24 @@ class HostFile implements FsFile {
     });
   }
 
+  // Data the host has in its page cache is copied at once: a thread-pool round trip costs
+  // more than the copy, and the guest waits for each request. What would block (a disk
+  // read, a pipe, a device) goes to the thread pool. A short count is a valid 9P answer.
   read(offset: number, dst: Uint8Array): Promise<number> {
+    if (this.nowaitRead && !this.closed && dst.length > 0) {
+      const n = sys.preadNowait(this.fd, dst, offset);
+      if (n > 0) return Promise.resolve(n);
+      if (n !== -hostErrno.EAGAIN && n !== 0) this.nowaitRead = false;
+    }
     return this.io((done) => read(this.fd, dst, 0, dst.length, offset, done));
   }
 
   write(offset: number, src: Uint8Array): Promise<number> {
+    if (this.nowaitWrite && !this.closed && src.length > 0) {
+      const n = sys.pwriteNowait(this.fd, src, offset);
+      if (n > 0) return Promise.resolve(n);
+      if (n !== -hostErrno.EAGAIN) this.nowaitWrite = false;
+    }
     return this.io((done) => write(this.fd, src, 0, src.length, offset, done));
   }
 

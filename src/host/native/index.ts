@@ -132,6 +132,12 @@ export interface FsSyscalls {
   setxattr(path: string, name: string, value: Uint8Array, flags: number): number;
   listxattr(path: string, buf: Uint8Array): number;
   removexattr(path: string, name: string): number;
+  /**
+   * preadv2/pwritev2(RWF_NOWAIT) at `pos`: bytes done, or -EAGAIN when it would block on
+   * I/O (-EOPNOTSUPP, -ESPIPE where the file has no such path).
+   */
+  preadNowait(fd: number, buf: Uint8Array, pos: number): number;
+  pwriteNowait(fd: number, buf: Uint8Array, pos: number): number;
   constants: Record<
     | 'O_PATH' | 'O_NOFOLLOW' | 'O_DIRECTORY' | 'O_CREAT' | 'O_EXCL' | 'O_TRUNC' | 'O_APPEND'
     | 'O_RDONLY' | 'O_WRONLY' | 'O_RDWR' | 'O_NONBLOCK' | 'O_DSYNC' | 'O_SYNC' | 'O_DIRECT'
