@@ -20,6 +20,8 @@ import { csrRead, csrWrite, takeTrap, mret, sret, pendingInterrupt, mipRead } fr
 import { Trig, TRIG_LOAD, TRIG_STORE, TRIG_EXEC, trigFire } from "./trigger";
 import { RVC_TABLE } from "./state";
 import { execFp } from "./fpu";
+import { jitDispatch } from "./jit";
+import { J, JIT_LEFT } from "./state";
 import {
   OP_LOAD, OP_LOAD_FP, OP_MISC_MEM, OP_IMM, OP_AUIPC, OP_IMM_32, OP_STORE, OP_STORE_FP, OP_AMO, OP_OP, OP_LUI,
   OP_OP_32, OP_MADD, OP_MSUB, OP_NMSUB, OP_NMADD, OP_FP, OP_BRANCH, OP_JALR, OP_JAL, OP_SYSTEM,
@@ -296,6 +298,7 @@ export function run(budget: i32): i32 {
       const rs2 = rs2Of(insn);
       const f3 = funct3(insn);
       let npc = pc + ilen;
+      let jump = false;
       switch (opcode(insn)) {
         case OP_IMM: {
           const a = getX(rs1);
@@ -464,7 +467,10 @@ export function run(budget: i32): i32 {
               n = ~n;
               continue;
           }
-          if (taken) npc = pc + immB(insn);
+          if (taken) {
+            npc = pc + immB(insn);
+            jump = true;
+          }
           break;
         }
         case OP_LUI: wX(rd, immU(insn)); break;
@@ -472,6 +478,7 @@ export function run(budget: i32): i32 {
         case OP_JAL: {
           wX(rd, npc);
           npc = pc + immJ(insn);
+          jump = true;
           break;
         }
         case OP_JALR: {
@@ -483,6 +490,7 @@ export function run(budget: i32): i32 {
           const t = (getX(rs1) + immI(insn)) & ~(<u64>1);
           wX(rd, npc);
           npc = t;
+          jump = true;
           break;
         }
         case OP_IMM_32: {
@@ -690,6 +698,14 @@ export function run(budget: i32): i32 {
           continue;
       }
       pc = npc;
+      // A jump's target is where translated blocks start (none while a trigger is armed).
+      if (jump && J.enabled && Trig.armed == 0) {
+        store<i32>(JIT_LEFT, n);
+        pc = jitDispatch(pc);
+        n = load<i32>(JIT_LEFT);
+        fVpn = NO_PAGE;
+        if (H.excPending || H.irqCheck) n = ~n;
+      }
     }
   }
 

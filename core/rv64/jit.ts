@@ -8,24 +8,61 @@
 // the instruction writes; bit 1 means an event (interrupt line, privilege or translation
 // change, HTIF) that the run loop must look at before the next instruction.
 
-import { H, raise } from "./state";
-import { loadSlow, storeSlow, translate, ACC_FETCH, markCodePage, isCodePage, T } from "./mmu";
+import {
+  H, raise, RAM_HOST, RAM_BASE, CODE_PAGES, JIT_CACHE, JIT_CACHE_N, JIT_QUEUE, JIT_QUEUE_N, JIT_LEFT, JIT_QLEN, JIT_STATS, J,
+} from "./state";
+import { loadSlow, storeSlow, translate, ACC_FETCH, markCodePage, isCodePage, T, TLB_ENTRIES } from "./mmu";
 import { csrRead, csrWrite, takeTrap } from "./csr";
 import { execFp } from "./fpu";
 import { amo } from "./cpu";
 
 // Unsigned little-endian value of `size` (1, 2, 4, 8) bytes at va.
+// Generated code stores run()'s budget in JIT_LEFT before a slow path (CLINT reads of
+// mtime count the instructions run so far).
 export function jitLoad(va: u64, size: u32): u64 {
+  T.runLeft = load<i32>(JIT_LEFT);
   return loadSlow(va, size);
 }
 
+// A store that unmarked a code page ends the block (it may have rewritten the block).
 export function jitStore(va: u64, v: u64, size: u32): void {
+  T.runLeft = load<i32>(JIT_LEFT);
+  const w = T.codeWrites;
   storeSlow(va, v, size);
+  if (T.codeWrites != w) H.irqCheck = true;
+}
+
+export function jitMulhu(a: u64, b: u64): u64 {
+  const a0 = a & 0xffffffff;
+  const a1 = a >>> 32;
+  const b0 = b & 0xffffffff;
+  const b1 = b >>> 32;
+  const p00 = a0 * b0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const p11 = a1 * b1;
+  const mid = (p00 >>> 32) + (p01 & 0xffffffff) + (p10 & 0xffffffff);
+  return p11 + (p01 >>> 32) + (p10 >>> 32) + (mid >>> 32);
+}
+
+export function jitMulh(a: u64, b: u64): u64 {
+  let r = jitMulhu(a, b);
+  if (<i64>a < 0) r -= b;
+  if (<i64>b < 0) r -= a;
+  return r;
+}
+
+export function jitMulhsu(a: u64, b: u64): u64 {
+  let r = jitMulhu(a, b);
+  if (<i64>a < 0) r -= b;
+  return r;
 }
 
 // One AMO, LR or SC instruction (opcode 0x2f) with rs1's and rs2's values.
 export function jitAmo(insn: u32, va: u64, src: u64): void {
+  const w = T.codeWrites;
   amo(insn, (insn >>> 7) & 31, va, src);
+  if (T.codeWrites != w) H.irqCheck = true;
 }
 
 // One OP-FP or fused multiply-add instruction; 0 when the encoding is illegal.
@@ -80,4 +117,118 @@ export function jitCodeWrites(): u32 {
 
 export function jitCodeFences(): u32 {
   return T.codeFences;
+}
+
+// ---- dispatch: the interpreter hands block entries (targets of taken jumps) here ----
+// The cache is direct-mapped on the host address of the entry (guest RAM is one
+// contiguous host range, so that is the physical pc). An entry: host address u32,
+// table index of the translation (0: none), executions seen, budget the block may use.
+// A translation is valid while its page stays marked as code (mmu.ts).
+
+
+export function jitEnable(on: i32, hot: u32): void {
+  J.enabled = on != 0;
+  if (hot > 0) J.hot = hot;
+}
+
+@inline function cacheEntry(h: u32): u32 {
+  return JIT_CACHE + (((h >>> 1) & (JIT_CACHE_N - 1)) << 4);
+}
+
+@inline function hostMarked(h: u32): bool {
+  const n = (h - RAM_HOST) >>> 12;
+  return (load<u8>(CODE_PAGES + (n >>> 3)) & (<u8>1 << <u8>(n & 7))) != 0;
+}
+
+// Runs translated blocks from pc while there are any; returns the pc to go on from.
+// Reads and writes run()'s budget at JIT_LEFT. Stops at a pending exception (pc is the
+// instruction's) or an event (H.irqCheck).
+export function jitDispatch(pc: u64): u64 {
+  const pc0 = pc;
+  for (;;) {
+    const fe = T.fetch + ((<u32>(pc >>> 12) & (TLB_ENTRIES - 1)) << 4);
+    if (load<u64>(fe) != (pc >>> 12)) break;
+    const h = <u32>(pc + load<u64>(fe + 8));
+    const c = cacheEntry(h);
+    if (load<u32>(c) != h) {
+      store<u32>(c, h);
+      store<i32>(c + 4, 0);
+      store<u32>(c + 8, 1);
+      break;
+    }
+    const fn = load<i32>(c + 4);
+    if (fn == 0) {
+      const cnt = load<u32>(c + 8) + 1;
+      store<u32>(c + 8, cnt);
+      if (cnt == J.hot) {
+        const q = load<u32>(JIT_QLEN);
+        if (q < JIT_QUEUE_N) {
+          store<u32>(JIT_QUEUE + q * 16, h);
+          store<u64>(JIT_QUEUE + q * 16 + 8, pc);
+          store<u32>(JIT_QLEN, q + 1);
+        } else store<u32>(c + 8, 0);
+      }
+      break;
+    }
+    if (load<i32>(JIT_LEFT) < load<i32>(c + 12)) break;
+    if (!hostMarked(h)) { // its page was written or fenced: translate again when hot
+      store<i32>(c + 4, 0);
+      store<u32>(c + 8, 0);
+      break;
+    }
+    store<u64>(JIT_STATS, load<u64>(JIT_STATS) + 1);
+    pc = call_indirect<u64>(<u32>fn, pc);
+    if (H.excPending || H.irqCheck) return pc;
+  }
+  if (pc == pc0) store<u64>(JIT_STATS + 8, load<u64>(JIT_STATS + 8) + 1);
+  return pc;
+}
+
+// Entries queued for translation (host address, pc): the host reads them from JIT_QUEUE.
+export function jitQueueLen(): u32 {
+  return load<u32>(JIT_QLEN);
+}
+
+export function jitQueueClear(): void {
+  store<u32>(JIT_QLEN, 0);
+}
+
+// Installs table index fn (0: none; the entry then waits until it is evicted) as the
+// translation of the block at host address h using up to len instructions of budget.
+// A page marked afresh first loses translations made before it was unmarked.
+export function jitInstall(h: u32, fn: i32, len: i32): void {
+  const pa = <u64>(h - RAM_HOST) + RAM_BASE;
+  if (fn != 0 && !isCodePage(pa)) {
+    const page = h >>> 12;
+    for (let c = JIT_CACHE; c < JIT_CACHE + JIT_CACHE_N * 16; c += 16) {
+      if (load<u32>(c) >>> 12 == page) store<i32>(c + 4, 0);
+    }
+    markCodePage(pa);
+  }
+  const c = cacheEntry(h);
+  store<u32>(c, h);
+  store<i32>(c + 4, fn);
+  store<u32>(c + 8, J.hot + 1);
+  store<i32>(c + 12, len);
+}
+
+// Drops every translation (the host reuses table slots).
+export function jitFlush(): void {
+  memory.fill(JIT_CACHE, 0, JIT_CACHE_N * 16);
+  store<u32>(JIT_QLEN, 0);
+}
+
+// Blocks run by the dispatcher since init (low, high halves).
+export function jitBlocksLo(): u32 {
+  return <u32>load<u64>(JIT_STATS);
+}
+export function jitBlocksHi(): u32 {
+  return <u32>(load<u64>(JIT_STATS) >>> 32);
+}
+// Jump targets the dispatcher found no translation for.
+export function jitMissesLo(): u32 {
+  return <u32>load<u64>(JIT_STATS + 8);
+}
+export function jitMissesHi(): u32 {
+  return <u32>(load<u64>(JIT_STATS + 8) >>> 32);
 }

@@ -1,6 +1,28 @@
 // The TypeScript face of the WebAssembly RV64GC core (core/rv64 → build/cpu.wasm).
 // No Node APIs here: the caller supplies the wasm bytes, so this runs in a browser too.
 
+import { Jit, type JitCoreExports, type JitStats } from './jit.js';
+
+export type { JitStats };
+
+export interface HartOptions {
+  /** Translate hot guest code to wasm (default: TUML_JIT=1 in the environment, if there is one). */
+  jit?: boolean;
+}
+
+const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+
+/** The translator's default: the TUML_JIT environment variable where there is a process environment. */
+function jitDefault(): boolean {
+  return env?.TUML_JIT === '1';
+}
+
+/** Executions before a block is translated (TUML_JIT_HOT, for tests that want everything translated). */
+function jitHot(): number {
+  const n = Number(env?.TUML_JIT_HOT);
+  return Number.isInteger(n) && n > 0 ? n : 16;
+}
+
 /** Why run() returned. The core's own codes (its EXIT_* exports) are mapped onto these. */
 export const enum Exit {
   Budget = 0, // instruction budget used up
@@ -16,7 +38,7 @@ export interface MmioHandler {
   write(addr: number, value: number, size: 1 | 2 | 4): void;
 }
 
-interface CoreExports {
+interface CoreExports extends JitCoreExports {
   memory: WebAssembly.Memory;
   init(ramBytes: number): number;
   run(budget: number): number;
@@ -102,10 +124,12 @@ export class Hart {
   private readonly off: Record<string, number>;
   /** Exit indexed by the core's exit code. */
   private readonly exits: Exit[] = [];
+  private readonly jit: Jit | undefined;
 
-  private constructor(ex: CoreExports, ramBytes: number) {
+  private constructor(ex: CoreExports, ramBytes: number, opts: HartOptions) {
     this.ex = ex;
     if (ex.init(ramBytes) !== 0) throw new Error(`cannot allocate ${ramBytes} bytes of guest RAM`);
+    if (opts.jit ?? jitDefault()) this.jit = new Jit(ex, jitHot());
     const buf = ex.memory.buffer; // init() grew memory: views are made after it
     this.dv = new DataView(buf);
     const g = (k: keyof CoreExports) => (ex[k] as WebAssembly.Global).value as number;
@@ -124,7 +148,9 @@ export class Hart {
   }
 
   /** Instantiates the core. `mmio` serves every physical access outside RAM and the CLINT. */
-  static async create(wasm: BufferSource | WebAssembly.Module, ramBytes: number, mmio: MmioHandler): Promise<Hart> {
+  static async create(
+    wasm: BufferSource | WebAssembly.Module, ramBytes: number, mmio: MmioHandler, opts: HartOptions = {},
+  ): Promise<Hart> {
     const imports = {
       env: {
         mmioRead: (addr: number, size: number) => mmio.read(addr >>> 0, size as 1 | 2 | 4) >>> 0,
@@ -137,7 +163,7 @@ export class Hart {
     const inst = wasm instanceof WebAssembly.Module
       ? await WebAssembly.instantiate(wasm, imports)
       : (await WebAssembly.instantiate(wasm, imports)).instance;
-    return new Hart(inst.exports as unknown as CoreExports, ramBytes);
+    return new Hart(inst.exports as unknown as CoreExports, ramBytes, opts);
   }
 
   private get64(off: number): number {
@@ -158,6 +184,7 @@ export class Hart {
   /** Runs up to `budget` instructions; returns why it stopped. */
   run(budget: number): Exit {
     const why = this.exits[this.ex.run(budget)];
+    this.jit?.drain();
     if (why === undefined) throw new Error('cpu core returned an unknown exit code');
     return why;
   }
@@ -272,6 +299,11 @@ export class Hart {
   }
   tlbFlush(): void {
     this.ex.tlbFlush();
+  }
+
+  /** The translator's counters, or undefined when it is off. */
+  jitStats(): JitStats | undefined {
+    return this.jit?.snapshot();
   }
 
   /** Marks the physical page holding `pa` as translated code (see core/rv64/mmu.ts). */
