@@ -59,7 +59,7 @@ export function init(ramBytes: u32): i32 {
   trigReset();
   mmuInit(<u64>ramBytes);
   jitFlush();
-  memory.fill(JIT_STATS, 0, 16);
+  memory.fill(JIT_STATS, 0, 24);
   return 0;
 }
 

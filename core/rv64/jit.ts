@@ -9,7 +9,7 @@
 // change, HTIF) that the run loop must look at before the next instruction.
 
 import {
-  H, raise, RAM_HOST, RAM_BASE, CODE_PAGES, JIT_CACHE, JIT_CACHE_N, JIT_QUEUE, JIT_QUEUE_N, JIT_LEFT, JIT_QLEN, JIT_STATS, J,
+  H, raise, fsOff, markFsDirty, CAUSE_ILLEGAL_INSN, RAM_HOST, RAM_BASE, CODE_PAGES, JIT_CACHE, JIT_CACHE_N, JIT_QUEUE, JIT_QUEUE_N, JIT_LEFT, JIT_QLEN, JIT_STATS, J,
 } from "./state";
 import { loadSlow, storeSlow, translate, ACC_FETCH, markCodePage, isCodePage, T, TLB_ENTRIES } from "./mmu";
 import { csrRead, csrWrite, takeTrap } from "./csr";
@@ -65,9 +65,19 @@ export function jitAmo(insn: u32, va: u64, src: u64): void {
   if (T.codeWrites != w) H.irqCheck = true;
 }
 
-// One OP-FP or fused multiply-add instruction; 0 when the encoding is illegal.
+// One OP-FP or fused multiply-add instruction; 0 after raising illegal-instruction
+// (also while FP is off). Integer operands and results go through XREG.
 export function jitFp(insn: u32): i32 {
-  return execFp(insn) ? 1 : 0;
+  if (fsOff() || !execFp(insn)) {
+    raise(CAUSE_ILLEGAL_INSN, <u64>insn);
+    return 0;
+  }
+  return 1;
+}
+
+// An FP load wrote an F register.
+export function jitFsDirty(): void {
+  markFsDirty();
 }
 
 // CSR access with the privilege checks of CSRRW & co (insn is the tval of a refusal).
@@ -150,11 +160,10 @@ export function jitDispatch(pc: u64): u64 {
     if (load<u64>(fe) != (pc >>> 12)) break;
     const h = <u32>(pc + load<u64>(fe + 8));
     const c = cacheEntry(h);
-    if (load<u32>(c) != h) {
+    if (load<u32>(c) != h) { // evicts whatever was there
       store<u32>(c, h);
       store<i32>(c + 4, 0);
-      store<u32>(c + 8, 1);
-      break;
+      store<u32>(c + 8, 0);
     }
     const fn = load<i32>(c + 4);
     if (fn == 0) {
@@ -170,14 +179,18 @@ export function jitDispatch(pc: u64): u64 {
       }
       break;
     }
-    if (load<i32>(JIT_LEFT) < load<i32>(c + 12)) break;
+    const meta = load<u32>(c + 12); // budget it needs; bit 16: it has FP instructions
+    if (load<i32>(JIT_LEFT) < <i32>(meta & 0xffff)) break;
+    if ((meta & 0x10000) != 0 && fsOff()) break; // the interpreter raises
     if (!hostMarked(h)) { // its page was written or fenced: translate again when hot
       store<i32>(c + 4, 0);
       store<u32>(c + 8, 0);
       break;
     }
-    store<u64>(JIT_STATS, load<u64>(JIT_STATS) + 1);
+    const left = load<i32>(JIT_LEFT);
     pc = call_indirect<u64>(<u32>fn, pc);
+    store<u64>(JIT_STATS, load<u64>(JIT_STATS) + 1);
+    store<u64>(JIT_STATS + 16, load<u64>(JIT_STATS + 16) + <u64>(left - load<i32>(JIT_LEFT)));
     if (H.excPending || H.irqCheck) return pc;
   }
   if (pc == pc0) store<u64>(JIT_STATS + 8, load<u64>(JIT_STATS + 8) + 1);
@@ -194,7 +207,8 @@ export function jitQueueClear(): void {
 }
 
 // Installs table index fn (0: none; the entry then waits until it is evicted) as the
-// translation of the block at host address h using up to len instructions of budget.
+// translation of the block at host address h using up to len instructions of budget
+// (low 16 bits; bit 16 set when the block has FP instructions).
 // A page marked afresh first loses translations made before it was unmarked.
 export function jitInstall(h: u32, fn: i32, len: i32): void {
   const pa = <u64>(h - RAM_HOST) + RAM_BASE;
@@ -224,6 +238,13 @@ export function jitBlocksLo(): u32 {
 }
 export function jitBlocksHi(): u32 {
   return <u32>(load<u64>(JIT_STATS) >>> 32);
+}
+// Instructions run (or trapped) in translated code.
+export function jitInsnsLo(): u32 {
+  return <u32>load<u64>(JIT_STATS + 16);
+}
+export function jitInsnsHi(): u32 {
+  return <u32>(load<u64>(JIT_STATS + 16) >>> 32);
 }
 // Jump targets the dispatcher found no translation for.
 export function jitMissesLo(): u32 {

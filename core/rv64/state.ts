@@ -56,7 +56,7 @@ export const JIT_LEFT: u32 = 0xc1000; // i32: run()'s remaining budget while tra
 export const JIT_TLOAD: u32 = 0xc1004; // u32: T.load, mirrored for generated code
 export const JIT_TSTORE: u32 = 0xc1008; // u32: T.store
 export const JIT_QLEN: u32 = 0xc100c; // u32: entries in JIT_QUEUE
-export const JIT_STATS: u32 = 0xc1010; // u64 counters: blocks run, lookups that missed
+export const JIT_STATS: u32 = 0xc1010; // u64 counters: regions run, lookups that missed, instructions run
 
 // Translator switch (jit.ts); off while a trigger is armed.
 @unmanaged

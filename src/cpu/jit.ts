@@ -22,6 +22,8 @@ export interface JitCoreExports {
   jitMulh: Function;
   jitMulhu: Function;
   jitMulhsu: Function;
+  jitFp: Function;
+  jitFsDirty: Function;
   jitQueueLen(): number;
   jitQueueClear(): void;
   jitInstall(h: number, fn: number, len: number): void;
@@ -30,12 +32,15 @@ export interface JitCoreExports {
   jitBlocksLo(): number;
   jitBlocksHi(): number;
   jitMissesLo(): number;
+  jitInsnsLo(): number;
+  jitInsnsHi(): number;
   jitMissesHi(): number;
   JIT_QUEUE: WebAssembly.Global;
   JIT_LEFT: WebAssembly.Global;
   JIT_TLOAD: WebAssembly.Global;
   JIT_TSTORE: WebAssembly.Global;
   XREG: WebAssembly.Global;
+  FREG: WebAssembly.Global;
   RVC_TABLE: WebAssembly.Global;
 }
 
@@ -57,21 +62,33 @@ export interface JitStats {
   blocksRun: number;
   /** Jump targets the dispatcher found no translation for. */
   misses: number;
+  /** Guest instructions run in translated code. */
+  insnsRun: number;
 }
 
+/** Totals of every translator in this process (benchmarks print them). */
+export const jitTotals: JitStats = {
+  translated: 0, instructions: 0, modules: 0, compileMs: 0, codeBytes: 0, slots: 0, flushes: 0, blocksRun: 0, misses: 0,
+  insnsRun: 0,
+};
+
 const MAX_INSNS = 64; // per block
+const MAX_BLOCKS = 48; // per region
+const MAX_REGION = 400; // instructions per region
 const MAX_SLOTS = 1 << 15; // table slots before everything is flushed
 const TWO32 = 0x1_0000_0000;
 
 // Import function indices (the order of IMPORTS below).
-const F_LOAD = 0, F_STORE = 1, F_STATUS = 2, F_AMO = 3, F_MULH = 4, F_MULHU = 5, F_MULHSU = 6, N_IMPORTS = 7;
+const F_LOAD = 0, F_STORE = 1, F_STATUS = 2, F_AMO = 3, F_MULH = 4, F_MULHU = 5, F_MULHSU = 6, F_FP = 7, F_FSDIRTY = 8;
+const N_IMPORTS = 9;
 // Type indices.
-const T_BLOCK = 0, T_LOAD = 1, T_STORE = 2, T_STATUS = 3, T_AMO = 4, T_MUL = 5;
+const T_BLOCK = 0, T_LOAD = 1, T_STORE = 2, T_STATUS = 3, T_AMO = 4, T_MUL = 5, T_FP = 6, T_VOID = 7;
 const I32 = 0x7f, I64 = 0x7e;
 
-// Locals: 0 pc (param), 1 n0 (budget at entry), 2 e (TLB entry / status), 3 va, 4 t, 5 t2, 5+r: x(r).
-const L_PC = 0, L_N = 1, L_E = 2, L_VA = 3, L_T = 4, L_T2 = 5;
-const L_X = 5;
+// Locals: 0 pc (param), 1 n (budget at the current block's start), 2 e (TLB entry / status),
+// 3 cur (block index), 4 va, 5 t, 6 t2, 6+r: x(r).
+const L_PC = 0, L_N = 1, L_E = 2, L_CUR = 3, L_VA = 4, L_T = 5, L_T2 = 6;
+const L_X = 6;
 
 // Opcodes used.
 const OP = {
@@ -133,7 +150,7 @@ interface Insn {
   len: number; // 2 or 4
 }
 
-/** What the translator does with an instruction: 0 stop before it, 1 translate, 2 translate and end the block. */
+/** What the translator does with an instruction: 0 stop before it, 1 translate, 2 translate and end the block (a jump). */
 function classify(i: number): number {
   const op = i & 0x7f;
   const f3 = (i >>> 12) & 7;
@@ -155,44 +172,73 @@ function classify(i: number): number {
     case 0x37: case 0x17: return 1; // LUI, AUIPC
     case 0x03: return f3 !== 7 ? 1 : 0;
     case 0x23: return f3 <= 3 ? 1 : 0;
-    case 0x63: return f3 !== 2 && f3 !== 3 ? 1 : 0;
+    case 0x63: return f3 !== 2 && f3 !== 3 ? 2 : 0;
     case 0x6f: return 2;
     case 0x67: return f3 === 0 ? 2 : 0;
     case 0x0f: return f3 === 0 ? 1 : 0; // FENCE (FENCE.I goes to the interpreter)
     case 0x2f: return f3 === 2 || f3 === 3 ? 1 : 0; // AMOs: the core checks the rest
+    case 0x07: case 0x27: return f3 === 2 || f3 === 3 ? 1 : 0; // FLW/FLD, FSW/FSD
+    case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: return 1; // the core checks the encoding
     default: return 0;
   }
 }
 
+/** A block of a region: straight-line code from `off` (bytes from the region's entry) to a jump or a stop. */
+interface Blk {
+  off: number;
+  ins: Insn[];
+}
+
+/**
+ * A region: the blocks reachable by direct jumps and fall-through from the entry within
+ * its page, as one function. Jumps between them stay in the function (a loop around a
+ * br_table on the block index), so registers stay in locals; any other exit returns.
+ */
 class Fn {
   readonly c: number[] = [];
   private readonly written: number[];
-  private readonly loop: boolean;
+  private readonly index = new Map<number, number>(); // block offset -> index
+  /** Most instructions one block runs: the budget the dispatcher must have left to enter. */
+  readonly maxLen: number;
+  readonly insns: number;
+  /** It has FP instructions (the dispatcher leaves it to the interpreter while FP is off). */
+  readonly fp: boolean;
+  private cur = 0; // block being emitted
 
   constructor(
-    private readonly k: { xreg: number; left: number; tload: number; tstore: number },
-    readonly ins: Insn[],
+    private readonly k: { xreg: number; freg: number; left: number; tload: number; tstore: number },
+    readonly blocks: Blk[],
   ) {
     const rd = new Set<number>();
     const used = new Set<number>();
-    let loop = false;
-    for (const { insn, off } of ins) {
-      const op = insn & 0x7f;
-      const d = (insn >>> 7) & 31;
-      const s1 = (insn >>> 15) & 31;
-      const s2 = (insn >>> 20) & 31;
-      const hasRd = op !== 0x23 && op !== 0x63 && op !== 0x0f;
-      const hasS1 = op !== 0x37 && op !== 0x17 && op !== 0x6f && op !== 0x0f;
-      const hasS2 = op === 0x33 || op === 0x3b || op === 0x23 || op === 0x63 || op === 0x2f;
-      if (hasRd && d !== 0) rd.add(d);
-      if (hasS1 && s1 !== 0) used.add(s1);
-      if (hasS2 && s2 !== 0) used.add(s2);
-      if (op === 0x63 && off + immB(insn) === 0) loop = true;
-      if (op === 0x6f && off + immJ(insn) === 0) loop = true;
-    }
+    let fp = false;
+    let maxLen = 0;
+    let insns = 0;
+    blocks.forEach((b, i) => {
+      this.index.set(b.off, i);
+      maxLen = Math.max(maxLen, b.ins.length);
+      insns += b.ins.length;
+      for (const { insn } of b.ins) {
+        const op = insn & 0x7f;
+        const d = (insn >>> 7) & 31;
+        const s1 = (insn >>> 15) & 31;
+        const s2 = (insn >>> 20) & 31;
+        const fpOp = op === 0x43 || op === 0x47 || op === 0x4b || op === 0x4f || op === 0x53;
+        if (fpOp || op === 0x07 || op === 0x27) fp = true;
+        // FP ops may read x(rs1) and write x(rd) (through XREG): count both as used
+        const hasRd = op !== 0x23 && op !== 0x63 && op !== 0x0f && op !== 0x07 && op !== 0x27;
+        const hasS1 = op !== 0x37 && op !== 0x17 && op !== 0x6f && op !== 0x0f;
+        const hasS2 = op === 0x33 || op === 0x3b || op === 0x23 || op === 0x63 || op === 0x2f;
+        if (hasRd && d !== 0) rd.add(d);
+        if (hasS1 && s1 !== 0) used.add(s1);
+        if (hasS2 && s2 !== 0) used.add(s2);
+      }
+    });
     for (const r of rd) used.add(r);
     this.written = [...rd];
-    this.loop = loop;
+    this.fp = fp;
+    this.maxLen = maxLen;
+    this.insns = insns;
     const c = this.c;
     // prologue
     this.i32c(k.left);
@@ -201,13 +247,47 @@ class Fn {
       this.i32c(k.xreg + 8 * r);
       c.push(OP.i64load, 3, 0, OP.set, L_X + r);
     }
-    if (loop) c.push(OP.loop, 0x40);
-    ins.forEach((x, idx) => this.insn(x, idx));
-    const last = ins[ins.length - 1];
-    const lop = last.insn & 0x7f;
-    if (lop !== 0x6f && lop !== 0x67) this.exit(ins.length, last.off + last.len);
-    if (loop) c.push(OP.end);
-    c.push(0x00, OP.end); // unreachable: every path returned
+    const K = blocks.length;
+    c.push(OP.loop, 0x40);
+    for (let i = 1; i < K; i++) c.push(OP.block, 0x40);
+    if (K > 1) {
+      c.push(OP.block, 0x40, OP.get, L_CUR, 0x0e); // br_table
+      uleb(c, K - 1);
+      for (let i = 0; i < K; i++) uleb(c, i);
+      c.push(OP.end);
+    }
+    blocks.forEach((b, j) => {
+      this.cur = j;
+      b.ins.forEach((x, idx) => this.insn(x, idx));
+      const last = b.ins[b.ins.length - 1];
+      const lop = last.insn & 0x7f;
+      if (lop !== 0x6f && lop !== 0x67 && lop !== 0x63) this.goto(b.off, last.off + last.len, b.ins.length, 0);
+      if (j < K - 1) c.push(OP.end);
+    });
+    c.push(OP.end, 0x00, OP.end); // loop; unreachable: every path returned or branched
+  }
+
+  /**
+   * Control goes to entry offset t after k instructions of the current block; `nest` is
+   * how many ifs are open around this point. Within the region while the budget lasts.
+   */
+  private goto(_from: number, t: number, k: number, nest: number): void {
+    const j = this.index.get(t);
+    if (j === undefined) {
+      this.exit(k, t);
+      return;
+    }
+    const c = this.c;
+    c.push(OP.get, L_N);
+    this.i32c(k);
+    c.push(OP.i32sub, OP.tee, L_N);
+    this.i32c(this.maxLen);
+    c.push(OP.i32ges, OP.if, 0x40);
+    this.i32c(j);
+    c.push(OP.set, L_CUR, OP.br);
+    uleb(c, nest + 1 + (this.blocks.length - 1 - this.cur));
+    c.push(OP.end);
+    this.exit(0, t);
   }
 
   private i32c(v: number): void {
@@ -250,17 +330,6 @@ class Fn {
     }
     this.c.push(OP.ret);
   }
-  /** Jump back to the block's start after k instructions: loop while the budget lasts. `depth` is the loop's br depth. */
-  private backEdge(k: number, depth: number): void {
-    const c = this.c;
-    c.push(OP.get, L_N);
-    this.i32c(k);
-    c.push(OP.i32sub, OP.tee, L_N);
-    this.i32c(this.ins.length);
-    c.push(OP.i32ges, OP.brIf, depth);
-    this.exit(0, 0);
-  }
-
   /** Pushes the host address of va's page from the TLB at table `tbl`, sets L_E; leaves the hit test on the stack. */
   private tlb(tbl: number): void {
     const c = this.c;
@@ -415,46 +484,49 @@ class Fn {
         this.set(rd);
         return;
       }
-      case 0x03: { // loads
-        this.va(rs1, immI);
-        this.tlb(this.k.tload);
-        c.push(OP.if, I64);
-        this.hostAddr();
-        const lop = [0x30, 0x32, 0x34, 0x29, 0x31, 0x33, 0x35][f3];
-        c.push(lop, 0, 0);
-        c.push(OP.else);
-        this.left(idx + 1);
-        c.push(OP.get, L_VA, OP.i32c, 1 << (f3 & 3), OP.call, F_LOAD);
-        if (f3 < 3) c.push([OP.ext8, OP.ext16, OP.ext32][f3]);
-        c.push(OP.set, L_T);
-        this.status(idx, x.off);
-        c.push(OP.get, L_E, OP.i32c, 2, OP.i32and, OP.if, 0x40);
-        c.push(OP.get, L_T);
-        this.set(rd);
-        this.exit(idx + 1, next);
-        c.push(OP.end);
-        c.push(OP.get, L_T);
-        c.push(OP.end);
-        this.set(rd);
+      case 0x03: // loads
+        this.load(idx, x, rs1, immI, f3, [0x30, 0x32, 0x34, 0x29, 0x31, 0x33, 0x35][f3], 1 << (f3 & 3),
+          f3 < 3 ? [OP.ext8, OP.ext16, OP.ext32][f3] : 0, () => this.set(rd));
+        return;
+      case 0x07: // FLW, FLD: NaN-boxed into FREG
+        this.load(idx, x, rs1, immI, f3, f3 === 3 ? 0x29 : 0x35, f3 === 3 ? 8 : 4, 0, () => {
+          if (f3 === 2) {
+            this.i64c(-0x1_0000_0000);
+            c.push(OP.i64or);
+          }
+          c.push(OP.set, L_T);
+          this.i32c(this.k.freg + 8 * rd);
+          c.push(OP.get, L_T, OP.i64store, 3, 0, OP.call, F_FSDIRTY);
+        });
+        return;
+      case 0x27: { // FSW, FSD
+        const v = () => {
+          this.i32c(this.k.freg + 8 * rs2);
+          c.push(OP.i64load, 3, 0);
+        };
+        this.store(idx, x, rs1, ((i >> 25) << 5) | ((i >>> 7) & 31), f3 === 3 ? 0x37 : 0x3e, f3 === 3 ? 8 : 4, v);
         return;
       }
-      case 0x23: { // stores
-        this.va(rs1, ((i >> 25) << 5) | ((i >>> 7) & 31));
-        this.tlb(this.k.tstore);
-        c.push(OP.if, 0x40);
-        this.hostAddr();
-        this.get(rs2);
-        c.push([0x3c, 0x3d, 0x3e, 0x37][f3], 0, 0);
-        c.push(OP.else);
-        this.left(idx + 1);
-        c.push(OP.get, L_VA);
-        this.get(rs2);
-        c.push(OP.i32c, 1 << f3, OP.call, F_STORE);
-        this.status(idx, x.off);
-        this.eventExit(idx, next);
+      case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: {
+        // the core executes it on XREG/FREG: x(rs1) and x(rd) pass through memory
+        for (const r of rs1 === rd ? [rs1] : [rs1, rd]) {
+          if (r === 0) continue;
+          this.i32c(this.k.xreg + 8 * r);
+          c.push(OP.get, L_X + r, OP.i64store, 3, 0);
+        }
+        this.i32c(i);
+        c.push(OP.call, F_FP, OP.i32eqz, OP.if, 0x40);
+        this.exit(idx + 1, x.off);
         c.push(OP.end);
+        if (rd !== 0) {
+          this.i32c(this.k.xreg + 8 * rd);
+          c.push(OP.i64load, 3, 0, OP.set, L_X + rd);
+        }
         return;
       }
+      case 0x23: // stores
+        this.store(idx, x, rs1, ((i >> 25) << 5) | ((i >>> 7) & 31), [0x3c, 0x3d, 0x3e, 0x37][f3], 1 << f3, () => this.get(rs2));
+        return;
       case 0x2f: { // AMO, LR, SC: the core does all of it and writes rd
         this.left(idx + 1);
         this.i32c(i);
@@ -475,10 +547,9 @@ class Fn {
         this.get(rs2);
         c.push([OP.i64eq, OP.i64ne, 0, 0, OP.i64lts, OP.i64ges, OP.i64ltu, OP.i64geu][f3]);
         c.push(OP.if, 0x40);
-        const t = x.off + immB(i);
-        if (t === 0 && this.loop) this.backEdge(idx + 1, 1);
-        else this.exit(idx + 1, t);
+        this.goto(0, x.off + immB(i), idx + 1, 1);
         c.push(OP.end);
+        this.goto(0, next, idx + 1, 0);
         return;
       }
       case 0x6f: { // JAL
@@ -488,9 +559,7 @@ class Fn {
           c.push(OP.i64add);
           this.set(rd);
         }
-        const t = x.off + immJ(i);
-        if (t === 0 && this.loop) this.backEdge(idx + 1, 0);
-        else this.exit(idx + 1, t);
+        this.goto(0, x.off + immJ(i), idx + 1, 0);
         return;
       }
       case 0x67: { // JALR
@@ -512,6 +581,51 @@ class Fn {
         return;
       }
     }
+  }
+
+  /** A load: TLB hit inline, else the core's slow path; `commit` takes the (extended) value off the stack. */
+  private load(idx: number, x: Insn, rs1: number, imm: number, f3: number, lop: number, size: number, ext: number,
+    commit: () => void): void {
+    void f3;
+    const c = this.c;
+    this.va(rs1, imm);
+    this.tlb(this.k.tload);
+    c.push(OP.if, I64);
+    this.hostAddr();
+    c.push(lop, 0, 0);
+    c.push(OP.else);
+    this.left(idx + 1);
+    c.push(OP.get, L_VA, OP.i32c, size, OP.call, F_LOAD);
+    if (ext) c.push(ext);
+    c.push(OP.set, L_T);
+    this.status(idx, x.off);
+    c.push(OP.get, L_E, OP.i32c, 2, OP.i32and, OP.if, 0x40);
+    c.push(OP.get, L_T);
+    commit();
+    this.exit(idx + 1, x.off + x.len);
+    c.push(OP.end);
+    c.push(OP.get, L_T);
+    c.push(OP.end);
+    commit();
+  }
+
+  /** A store of the value `value` pushes. */
+  private store(idx: number, x: Insn, rs1: number, imm: number, sop: number, size: number, value: () => void): void {
+    const c = this.c;
+    this.va(rs1, imm);
+    this.tlb(this.k.tstore);
+    c.push(OP.if, 0x40);
+    this.hostAddr();
+    value();
+    c.push(sop, 0, 0);
+    c.push(OP.else);
+    this.left(idx + 1);
+    c.push(OP.get, L_VA);
+    value();
+    c.push(OP.i32c, size, OP.call, F_STORE);
+    this.status(idx, x.off);
+    this.eventExit(idx, x.off + x.len);
+    c.push(OP.end);
   }
 
   /** 64-bit DIV/DIVU/REM/REMU of L_T by L_T2 with RISC-V's results for zero and overflow. */
@@ -574,21 +688,22 @@ export class Jit {
   private next = 1; // table slot; 0 stays empty (means "none" to the core)
   readonly stats: JitStats = {
     translated: 0, instructions: 0, modules: 0, compileMs: 0, codeBytes: 0, slots: 0, flushes: 0, blocksRun: 0, misses: 0,
+    insnsRun: 0,
   };
   private readonly imports: WebAssembly.Imports;
-  private readonly k: { xreg: number; left: number; tload: number; tstore: number; queue: number; rvc: number };
+  private readonly k: { xreg: number; freg: number; left: number; tload: number; tstore: number; queue: number; rvc: number };
 
   constructor(private readonly ex: JitCoreExports, hot = 16) {
     const g = (x: WebAssembly.Global) => x.value as number;
     this.k = {
-      xreg: g(ex.XREG), left: g(ex.JIT_LEFT), tload: g(ex.JIT_TLOAD), tstore: g(ex.JIT_TSTORE), queue: g(ex.JIT_QUEUE),
+      xreg: g(ex.XREG), freg: g(ex.FREG), left: g(ex.JIT_LEFT), tload: g(ex.JIT_TLOAD), tstore: g(ex.JIT_TSTORE), queue: g(ex.JIT_QUEUE),
       rvc: g(ex.RVC_TABLE),
     };
     this.imports = {
       env: {
         memory: ex.memory,
         load: ex.jitLoad, store: ex.jitStore, status: ex.jitStatus, amo: ex.jitAmo,
-        mulh: ex.jitMulh, mulhu: ex.jitMulhu, mulhsu: ex.jitMulhsu,
+        mulh: ex.jitMulh, mulhu: ex.jitMulhu, mulhsu: ex.jitMulhsu, fp: ex.jitFp, fsDirty: ex.jitFsDirty,
       },
     };
     ex.jitEnable(1, hot);
@@ -597,20 +712,23 @@ export class Jit {
   /** Translates what the core queued since the last call. */
   drain(): void {
     const ex = this.ex;
+    this.snapshot();
     const n = ex.jitQueueLen();
     if (n === 0) return;
+    const before = { ...this.stats };
     const t0 = performance.now();
     const dv = new DataView(ex.memory.buffer);
     const blocks: Array<{ h: number; f: Fn }> = [];
     const empty: number[] = [];
     for (let q = 0; q < n; q++) {
       const h = dv.getUint32(this.k.queue + q * 16, true);
-      const ins = this.decode(dv, h);
+      const region = this.region(dv, h);
       this.stats.translated++;
-      if (ins.length === 0) empty.push(h);
+      if (region.length === 0) empty.push(h);
       else {
-        blocks.push({ h, f: new Fn(this.k, ins) });
-        this.stats.instructions += ins.length;
+        const f = new Fn(this.k, region);
+        blocks.push({ h, f });
+        this.stats.instructions += f.insns;
       }
     }
     ex.jitQueueClear();
@@ -629,26 +747,64 @@ export class Jit {
     blocks.forEach((b, i) => {
       const slot = this.next++;
       table.set(slot, inst.exports['f' + i] as Function);
-      ex.jitInstall(b.h, slot, b.f.ins.length);
+      ex.jitInstall(b.h, slot, b.f.maxLen | (b.f.fp ? 0x10000 : 0));
     });
     this.stats.modules++;
     this.stats.codeBytes += bytes.length;
     this.stats.slots = this.next - 1;
     this.stats.compileMs += performance.now() - t0;
+    for (const k of ['translated', 'instructions', 'modules', 'compileMs', 'codeBytes', 'flushes'] as const) {
+      jitTotals[k] += this.stats[k] - before[k];
+    }
+    jitTotals.slots = Math.max(jitTotals.slots, this.stats.slots);
   }
 
   /** Counters, the core's included. */
   snapshot(): JitStats {
     const ex = this.ex;
+    const { blocksRun, misses, insnsRun } = this.stats;
     this.stats.blocksRun = (ex.jitBlocksHi() >>> 0) * TWO32 + (ex.jitBlocksLo() >>> 0);
     this.stats.misses = (ex.jitMissesHi() >>> 0) * TWO32 + (ex.jitMissesLo() >>> 0);
+    this.stats.insnsRun = (ex.jitInsnsHi() >>> 0) * TWO32 + (ex.jitInsnsLo() >>> 0);
+    jitTotals.blocksRun += this.stats.blocksRun - blocksRun;
+    jitTotals.misses += this.stats.misses - misses;
+    jitTotals.insnsRun += this.stats.insnsRun - insnsRun;
     return { ...this.stats };
   }
 
-  private decode(dv: DataView, h: number): Insn[] {
+  /** The blocks reachable from the entry at host address h within its page, entry first. */
+  private region(dv: DataView, h: number): Blk[] {
+    const blocks: Blk[] = [];
+    const seen = new Set<number>();
+    const queue = [0];
+    let total = 0;
+    while (queue.length > 0 && blocks.length < MAX_BLOCKS && total < MAX_REGION) {
+      const off = queue.shift()!;
+      if (seen.has(off)) continue;
+      seen.add(off);
+      const ins = this.decode(dv, h, off);
+      if (ins.length === 0) continue;
+      blocks.push({ off, ins });
+      total += ins.length;
+      const last = ins[ins.length - 1];
+      const op = last.insn & 0x7f;
+      const next: number[] = [];
+      if (op === 0x63) next.push(last.off + immB(last.insn), last.off + last.len);
+      else if (op === 0x6f) next.push(last.off + immJ(last.insn));
+      else if (op !== 0x67) next.push(last.off + last.len);
+      for (const t of next) {
+        const p = (h & 0xfff) + t;
+        if (p >= 0 && p < 4096 && !seen.has(t)) queue.push(t);
+      }
+    }
+    return blocks;
+  }
+
+  /** One block from entry offset `start`: up to a jump, an instruction left to the interpreter, or the page's end. */
+  private decode(dv: DataView, h: number, start: number): Insn[] {
     const out: Insn[] = [];
     const room = 4096 - (h & 0xfff);
-    let off = 0;
+    let off = start;
     while (out.length < MAX_INSNS && off + 2 <= room) {
       const lo = dv.getUint16(h + off, true);
       let insn: number;
@@ -688,6 +844,8 @@ export class Jit {
     types[T_STATUS] = fty([], [I32]);
     types[T_AMO] = fty([I32, I64, I64], []);
     types[T_MUL] = fty([I64, I64], [I64]);
+    types[T_FP] = fty([I32], [I32]);
+    types[T_VOID] = fty([], []);
     const tb: number[] = [];
     vec(tb, types);
     section(out, 1, tb);
@@ -701,6 +859,8 @@ export class Jit {
     imps[F_MULH] = imp('mulh', T_MUL);
     imps[F_MULHU] = imp('mulhu', T_MUL);
     imps[F_MULHSU] = imp('mulhsu', T_MUL);
+    imps[F_FP] = imp('fp', T_FP);
+    imps[F_FSDIRTY] = imp('fsDirty', T_VOID);
     imps.push([...str('env'), ...str('memory'), 0x02, 0x00, 0x00]);
     vec(im, imps);
     section(out, 2, im);
@@ -719,8 +879,8 @@ export class Jit {
     uleb(code, fns.length);
     for (const f of fns) {
       const body: number[] = [];
-      // locals: n0, e as i32; va, t, t2, x1..x31 as i64
-      body.push(2, 2, I32, 34, I64);
+      // locals: n, e, cur as i32; va, t, t2, x1..x31 as i64
+      body.push(2, 3, I32, 34, I64);
       for (let i = 0; i < f.c.length; i++) body.push(f.c[i]);
       uleb(code, body.length);
       for (let i = 0; i < body.length; i++) code.push(body[i]);
