@@ -14,7 +14,7 @@ import {
 } from "./state";
 import {
   T, TLB_ENTRIES, loadSlow, storeSlow, amoHost, lrHost, fetchHost,
-  updateCtx, refreshTohost, updateTimerLines, tlbFlushAll, tlbFlushPage, timeNow, codeFence,
+  updateCtx, refreshTohost, updateTimerLines, tlbFlushAll, tlbFlushPage, timeNow,
 } from "./mmu";
 import { csrRead, csrWrite, takeTrap, mret, sret, pendingInterrupt, mipRead } from "./csr";
 import { Trig, TRIG_LOAD, TRIG_STORE, TRIG_EXEC, trigFire } from "./trigger";
@@ -556,13 +556,12 @@ export function run(budget: i32): i32 {
             continue;
           }
           break;
-        case OP_MISC_MEM: // FENCE orders nothing for one hart; FENCE.I drops translated code
+        case OP_MISC_MEM: // FENCE orders nothing for one hart; nor FENCE.I: translations follow every store (mmu.ts)
           if (f3 > 1) {
             raise(CAUSE_ILLEGAL_INSN, <u64>insn);
             n = ~n;
             continue;
           }
-          if (f3 == 1) codeFence();
           break;
         case OP_SYSTEM: {
           fVpn = NO_PAGE;
@@ -592,9 +591,9 @@ export function run(budget: i32): i32 {
             } else if ((insn & 0xfe007fff) == 0x12000073) { // sfence.vma
               if (H.priv == PRV_U || (H.priv == PRV_S && (H.mstatus & MSTATUS_TVM) != 0)) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
               else {
+                // translations are of physical pages: a new mapping needs no new translation
                 if (rs1 == 0) tlbFlushAll();
                 else tlbFlushPage(getX(rs1));
-                codeFence();
               }
             } else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
             if (H.excPending) {

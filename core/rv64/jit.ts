@@ -11,7 +11,9 @@
 import {
   H, raise, fsOff, markFsDirty, CAUSE_ILLEGAL_INSN, RAM_HOST, RAM_BASE, CODE_PAGES, JIT_CACHE, JIT_CACHE_N, JIT_QUEUE, JIT_QUEUE_N, JIT_LEFT, JIT_QLEN, JIT_STATS, J,
 } from "./state";
-import { loadSlow, storeSlow, translate, ACC_FETCH, markCodePage, isCodePage, T, TLB_ENTRIES } from "./mmu";
+import {
+  loadSlow, storeSlow, translate, ACC_FETCH, markCodePage, isCodePage, T, TLB_ENTRIES, unmarkRange, codeFence,
+} from "./mmu";
 import { csrRead, csrWrite, takeTrap } from "./csr";
 import { execFp } from "./fpu";
 import { amo } from "./cpu";
@@ -120,7 +122,18 @@ export function jitIsCode(lo: u32, hi: u32): i32 {
   return isCodePage((<u64>hi << 32) | <u64>lo) ? 1 : 0;
 }
 
-// Stores that unmarked a page, and fences that unmarked every page, since init.
+// The host is about to write [off, off + len) of RAM (offsets from RAM's start): those
+// pages lose their translations.
+export function jitUnmark(off: u32, len: u32): void {
+  unmarkRange(off, len);
+}
+
+// Every page loses its translations.
+export function jitUnmarkAll(): void {
+  codeFence();
+}
+
+// Stores (and host writes) that unmarked a page, and times every page was unmarked, since init.
 export function jitCodeWrites(): u32 {
   return T.codeWrites;
 }
@@ -210,9 +223,12 @@ export function jitQueueClear(): void {
 // translation of the block at host address h using up to len instructions of budget
 // (low 16 bits; bit 16 set when the block has FP instructions).
 // A page marked afresh first loses translations made before it was unmarked.
-export function jitInstall(h: u32, fn: i32, len: i32): void {
+// Returns 1 when the page was marked afresh (the host's older translations of it are stale).
+export function jitInstall(h: u32, fn: i32, len: i32): i32 {
   const pa = <u64>(h - RAM_HOST) + RAM_BASE;
+  let fresh = 0;
   if (fn != 0 && !isCodePage(pa)) {
+    fresh = 1;
     const page = h >>> 12;
     for (let c = JIT_CACHE; c < JIT_CACHE + JIT_CACHE_N * 16; c += 16) {
       if (load<u32>(c) >>> 12 == page) store<i32>(c + 4, 0);
@@ -224,6 +240,12 @@ export function jitInstall(h: u32, fn: i32, len: i32): void {
   store<i32>(c + 4, fn);
   store<u32>(c + 8, J.hot + 1);
   store<i32>(c + 12, len);
+  return fresh;
+}
+
+// Still marked since the host last saw it marked afresh (host address h).
+export function jitPageMarked(h: u32): i32 {
+  return hostMarked(h) ? 1 : 0;
 }
 
 // Drops every translation (the host reuses table slots).

@@ -48,8 +48,8 @@ export const RVC_TABLE: u32 = 0x40000; // 65536 x u32, ends at 0x80000
 export const CODE_PAGES: u32 = 0x80000; // up to 4 GiB of RAM: 128 KiB, ends at 0xa0000
 
 // ---- translated code (jit.ts): dispatch cache, compile queue, slots generated code reads ----
-export const JIT_CACHE: u32 = 0xa0000; // JIT_CACHE_N entries of 16 bytes, ends at 0xc0000
-export const JIT_CACHE_N: u32 = 8192;
+export const JIT_CACHE: u32 = 0xe00000; // JIT_CACHE_N entries of 16 bytes, ends at 0xf00000 (below RAM)
+export const JIT_CACHE_N: u32 = 65536;
 export const JIT_QUEUE: u32 = 0xc0000; // JIT_QUEUE_N x (host address u32, pad, pc u64), ends at 0xc1000
 export const JIT_QUEUE_N: u32 = 256;
 export const JIT_LEFT: u32 = 0xc1000; // i32: run()'s remaining budget while translated code runs
@@ -62,7 +62,7 @@ export const JIT_STATS: u32 = 0xc1010; // u64 counters: regions run, lookups tha
 @unmanaged
 export class J {
   static enabled: bool = false;
-  static hot: u32 = 16; // executions before an entry is queued for translation
+  static hot: u32 = 4000; // executions before an entry is queued for translation (the host sets it)
 }
 
 // ---- guest RAM ----

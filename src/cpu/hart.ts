@@ -17,10 +17,14 @@ function jitDefault(): boolean {
   return env?.TUML_JIT === '1';
 }
 
-/** Executions before a block is translated (TUML_JIT_HOT, for tests that want everything translated). */
+/**
+ * Executions of a jump target before its region is translated (TUML_JIT_HOT, e.g. 1 for
+ * tests that want everything translated). Compiling a region costs about as much as
+ * interpreting a few hundred thousand instructions, so only code this hot pays back.
+ */
 function jitHot(): number {
   const n = Number(env?.TUML_JIT_HOT);
-  return Number.isInteger(n) && n > 0 ? n : 16;
+  return Number.isInteger(n) && n > 0 ? n : 4000;
 }
 
 /** Why run() returned. The core's own codes (its EXIT_* exports) are mapped onto these. */
@@ -54,6 +58,7 @@ interface CoreExports extends JitCoreExports {
   jitIsCode(lo: number, hi: number): number;
   jitCodeWrites(): number;
   jitCodeFences(): number;
+  jitUnmark(off: number, len: number): void;
   EXIT_BUDGET: WebAssembly.Global;
   EXIT_WFI: WebAssembly.Global;
   EXIT_SBI: WebAssembly.Global;
@@ -80,8 +85,10 @@ const TWO32 = 0x1_0000_0000;
 /** Bounds-checked access to guest physical RAM for devices (DMA). */
 export class GuestMemory {
   constructor(
-    /** Guest RAM bytes; index 0 is physical RAM_BASE. */
+    /** Guest RAM bytes; index 0 is physical RAM_BASE. Writers of code use view() or write(), not this. */
     readonly bytes: Uint8Array,
+    /** Told of every range handed out by view() or written by write(): the caller may write it, so translated code there goes. */
+    private readonly touched?: (off: number, len: number) => void,
   ) {}
 
   get size(): number {
@@ -98,19 +105,22 @@ export class GuestMemory {
   /** A view (not a copy) of guest RAM, or null when out of bounds. */
   view(gpa: number, len: number): Uint8Array | null {
     const off = this.offset(gpa, len);
-    return off < 0 ? null : this.bytes.subarray(off, off + len);
+    if (off < 0) return null;
+    this.touched?.(off, len);
+    return this.bytes.subarray(off, off + len);
   }
 
   read(gpa: number, dst: Uint8Array): boolean {
-    const v = this.view(gpa, dst.length);
-    if (!v) return false;
-    dst.set(v);
+    const off = this.offset(gpa, dst.length);
+    if (off < 0) return false;
+    dst.set(this.bytes.subarray(off, off + dst.length));
     return true;
   }
 
   write(gpa: number, src: Uint8Array): boolean {
     const off = this.offset(gpa, src.length);
     if (off < 0) return false;
+    this.touched?.(off, src.length);
     this.bytes.set(src, off);
     return true;
   }
@@ -139,7 +149,10 @@ export class Hart {
       fromhost: g('SLOT_FROMHOST'), mtimecmp: g('SLOT_MTIMECMP'), stimecmp: g('SLOT_STIMECMP'),
       exitAddr: g('SLOT_EXIT_ADDR'),
     };
-    this.mem = new GuestMemory(new Uint8Array(buf, g('RAM_HOST'), ramBytes));
+    this.mem = new GuestMemory(
+      new Uint8Array(buf, g('RAM_HOST'), ramBytes),
+      this.jit ? (off, len) => ex.jitUnmark(off, len) : undefined,
+    );
     const codes: Array<[keyof CoreExports, Exit]> = [
       ['EXIT_BUDGET', Exit.Budget], ['EXIT_WFI', Exit.Wfi], ['EXIT_SBI', Exit.Sbi], ['EXIT_TOHOST', Exit.ToHost],
       ['EXIT_FATAL', Exit.Fatal],

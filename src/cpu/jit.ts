@@ -26,7 +26,8 @@ export interface JitCoreExports {
   jitFsDirty: Function;
   jitQueueLen(): number;
   jitQueueClear(): void;
-  jitInstall(h: number, fn: number, len: number): void;
+  jitInstall(h: number, fn: number, len: number): number;
+  jitPageMarked(h: number): number;
   jitFlush(): void;
   jitEnable(on: number, hot: number): void;
   jitBlocksLo(): number;
@@ -45,8 +46,10 @@ export interface JitCoreExports {
 }
 
 export interface JitStats {
-  /** Blocks translated (including ones that turned out empty). */
+  /** Regions translated (including ones that turned out empty). */
   translated: number;
+  /** Entries the dispatch cache had dropped, given their translation again. */
+  reused: number;
   /** Guest instructions translated. */
   instructions: number;
   modules: number;
@@ -68,13 +71,13 @@ export interface JitStats {
 
 /** Totals of every translator in this process (benchmarks print them). */
 export const jitTotals: JitStats = {
-  translated: 0, instructions: 0, modules: 0, compileMs: 0, codeBytes: 0, slots: 0, flushes: 0, blocksRun: 0, misses: 0,
+  translated: 0, reused: 0, instructions: 0, modules: 0, compileMs: 0, codeBytes: 0, slots: 0, flushes: 0, blocksRun: 0, misses: 0,
   insnsRun: 0,
 };
 
 const MAX_INSNS = 64; // per block
-const MAX_BLOCKS = 48; // per region
-const MAX_REGION = 400; // instructions per region
+const MAX_BLOCKS = 32; // per region
+const MAX_REGION = 256; // instructions per region
 const MAX_SLOTS = 1 << 15; // table slots before everything is flushed
 const TWO32 = 0x1_0000_0000;
 
@@ -86,9 +89,9 @@ const T_BLOCK = 0, T_LOAD = 1, T_STORE = 2, T_STATUS = 3, T_AMO = 4, T_MUL = 5, 
 const I32 = 0x7f, I64 = 0x7e;
 
 // Locals: 0 pc (param), 1 n (budget at the current block's start), 2 e (TLB entry / status),
-// 3 cur (block index), 4 va, 5 t, 6 t2, 6+r: x(r).
-const L_PC = 0, L_N = 1, L_E = 2, L_CUR = 3, L_VA = 4, L_T = 5, L_T2 = 6;
-const L_X = 6;
+// 3 cur (block index), 4 k (instructions run at an exit), 5 va, 6 t, 7 t2, 8 ret (next pc), 8+r: x(r).
+const L_PC = 0, L_N = 1, L_E = 2, L_CUR = 3, L_K = 4, L_VA = 5, L_T = 6, L_T2 = 7, L_RET = 8;
+const L_X = 8;
 
 // Opcodes used.
 const OP = {
@@ -204,6 +207,7 @@ class Fn {
   /** It has FP instructions (the dispatcher leaves it to the interpreter while FP is off). */
   readonly fp: boolean;
   private cur = 0; // block being emitted
+  private d = 0; // open blocks, loops and ifs at the point being emitted ($exit is the outermost)
 
   constructor(
     private readonly k: { xreg: number; freg: number; left: number; tload: number; tstore: number },
@@ -248,13 +252,17 @@ class Fn {
       c.push(OP.i64load, 3, 0, OP.set, L_X + r);
     }
     const K = blocks.length;
-    c.push(OP.loop, 0x40);
+    c.push(OP.block, 0x40, OP.loop, 0x40); // $exit, then the loop
+    this.d = 2;
     for (let i = 1; i < K; i++) c.push(OP.block, 0x40);
+    this.d += K - 1;
     if (K > 1) {
       c.push(OP.block, 0x40, OP.get, L_CUR, 0x0e); // br_table
+      this.d++;
       uleb(c, K - 1);
       for (let i = 0; i < K; i++) uleb(c, i);
       c.push(OP.end);
+      this.d--;
     }
     blocks.forEach((b, j) => {
       this.cur = j;
@@ -262,16 +270,24 @@ class Fn {
       const last = b.ins[b.ins.length - 1];
       const lop = last.insn & 0x7f;
       if (lop !== 0x6f && lop !== 0x67 && lop !== 0x63) this.goto(b.off, last.off + last.len, b.ins.length, 0);
-      if (j < K - 1) c.push(OP.end);
+      if (j < K - 1) {
+        c.push(OP.end);
+        this.d--;
+      }
     });
-    c.push(OP.end, 0x00, OP.end); // loop; unreachable: every path returned or branched
+    c.push(OP.end, 0x00, OP.end); // loop; unreachable: every path left through $exit or returned
+    // $exit: L_RET is the next pc, L_K the instructions run in the current block
+    this.writeback();
+    this.i32c(k.left);
+    c.push(OP.get, L_N, OP.get, L_K, OP.i32sub, OP.i32store, 2, 0);
+    c.push(OP.get, L_RET, OP.end);
   }
 
   /**
    * Control goes to entry offset t after k instructions of the current block; `nest` is
    * how many ifs are open around this point. Within the region while the budget lasts.
    */
-  private goto(_from: number, t: number, k: number, nest: number): void {
+  private goto(_from: number, t: number, k: number, _nest: number): void {
     const j = this.index.get(t);
     if (j === undefined) {
       this.exit(k, t);
@@ -283,10 +299,12 @@ class Fn {
     c.push(OP.i32sub, OP.tee, L_N);
     this.i32c(this.maxLen);
     c.push(OP.i32ges, OP.if, 0x40);
+    this.d++;
     this.i32c(j);
     c.push(OP.set, L_CUR, OP.br);
-    uleb(c, nest + 1 + (this.blocks.length - 1 - this.cur));
+    uleb(c, this.d - 2); // the loop
     c.push(OP.end);
+    this.d--;
     this.exit(0, t);
   }
 
@@ -319,16 +337,18 @@ class Fn {
       this.c.push(OP.get, L_X + r, OP.i64store, 3, 0);
     }
   }
-  /** Leaves the block after k instructions, at pc + off. */
+  /** Leaves the block after k instructions, at pc + off (through $exit, which stores the registers). */
   private exit(k: number, off: number): void {
-    this.writeback();
-    this.left(k);
-    this.c.push(OP.get, L_PC);
+    const c = this.c;
+    c.push(OP.get, L_PC);
     if (off !== 0) {
       this.i64c(off);
-      this.c.push(OP.i64add);
+      c.push(OP.i64add);
     }
-    this.c.push(OP.ret);
+    c.push(OP.set, L_RET);
+    this.i32c(k);
+    c.push(OP.set, L_K, OP.br);
+    uleb(c, this.d - 1);
   }
   /** Pushes the host address of va's page from the TLB at table `tbl`, sets L_E; leaves the hit test on the stack. */
   private tlb(tbl: number): void {
@@ -360,14 +380,18 @@ class Fn {
   private status(idx: number, off: number): void {
     const c = this.c;
     c.push(OP.call, F_STATUS, OP.tee, L_E, OP.i32c, 1, OP.i32and, OP.if, 0x40);
+    this.d++;
     this.exit(idx + 1, off);
     c.push(OP.end);
+    this.d--;
   }
   private eventExit(idx: number, nextOff: number): void {
     const c = this.c;
     c.push(OP.get, L_E, OP.i32c, 2, OP.i32and, OP.if, 0x40);
+    this.d++;
     this.exit(idx + 1, nextOff);
     c.push(OP.end);
+    this.d--;
   }
 
   private insn(x: Insn, idx: number): void {
@@ -516,8 +540,10 @@ class Fn {
         }
         this.i32c(i);
         c.push(OP.call, F_FP, OP.i32eqz, OP.if, 0x40);
+    this.d++;
         this.exit(idx + 1, x.off);
         c.push(OP.end);
+    this.d--;
         if (rd !== 0) {
           this.i32c(this.k.xreg + 8 * rd);
           c.push(OP.i64load, 3, 0, OP.set, L_X + rd);
@@ -547,8 +573,10 @@ class Fn {
         this.get(rs2);
         c.push([OP.i64eq, OP.i64ne, 0, 0, OP.i64lts, OP.i64ges, OP.i64ltu, OP.i64geu][f3]);
         c.push(OP.if, 0x40);
+    this.d++;
         this.goto(0, x.off + immB(i), idx + 1, 1);
         c.push(OP.end);
+    this.d--;
         this.goto(0, next, idx + 1, 0);
         return;
       }
@@ -575,9 +603,10 @@ class Fn {
           c.push(OP.i64add);
           this.set(rd);
         }
-        this.writeback();
-        this.left(idx + 1);
-        c.push(OP.get, L_T, OP.ret);
+        c.push(OP.get, L_T, OP.set, L_RET);
+        this.i32c(idx + 1);
+        c.push(OP.set, L_K, OP.br);
+        uleb(c, this.d - 1);
         return;
       }
     }
@@ -591,6 +620,7 @@ class Fn {
     this.va(rs1, imm);
     this.tlb(this.k.tload);
     c.push(OP.if, I64);
+    this.d++;
     this.hostAddr();
     c.push(lop, 0, 0);
     c.push(OP.else);
@@ -600,12 +630,15 @@ class Fn {
     c.push(OP.set, L_T);
     this.status(idx, x.off);
     c.push(OP.get, L_E, OP.i32c, 2, OP.i32and, OP.if, 0x40);
+    this.d++;
     c.push(OP.get, L_T);
     commit();
     this.exit(idx + 1, x.off + x.len);
     c.push(OP.end);
+    this.d--;
     c.push(OP.get, L_T);
     c.push(OP.end);
+    this.d--;
     commit();
   }
 
@@ -615,6 +648,7 @@ class Fn {
     this.va(rs1, imm);
     this.tlb(this.k.tstore);
     c.push(OP.if, 0x40);
+    this.d++;
     this.hostAddr();
     value();
     c.push(sop, 0, 0);
@@ -626,6 +660,7 @@ class Fn {
     this.status(idx, x.off);
     this.eventExit(idx, x.off + x.len);
     c.push(OP.end);
+    this.d--;
   }
 
   /** 64-bit DIV/DIVU/REM/REMU of L_T by L_T2 with RISC-V's results for zero and overflow. */
@@ -686,14 +721,18 @@ function immJ(i: number): number {
 
 export class Jit {
   private next = 1; // table slot; 0 stays empty (means "none" to the core)
+  // Translations by entry host address, and how often each page was marked afresh (a
+  // translation made in an earlier marking is stale).
+  private readonly known = new Map<number, { slot: number; meta: number; epoch: number }>();
+  private readonly epochs = new Map<number, number>();
   readonly stats: JitStats = {
-    translated: 0, instructions: 0, modules: 0, compileMs: 0, codeBytes: 0, slots: 0, flushes: 0, blocksRun: 0, misses: 0,
+    translated: 0, reused: 0, instructions: 0, modules: 0, compileMs: 0, codeBytes: 0, slots: 0, flushes: 0, blocksRun: 0, misses: 0,
     insnsRun: 0,
   };
   private readonly imports: WebAssembly.Imports;
   private readonly k: { xreg: number; freg: number; left: number; tload: number; tstore: number; queue: number; rvc: number };
 
-  constructor(private readonly ex: JitCoreExports, hot = 16) {
+  constructor(private readonly ex: JitCoreExports, hot = 4000) {
     const g = (x: WebAssembly.Global) => x.value as number;
     this.k = {
       xreg: g(ex.XREG), freg: g(ex.FREG), left: g(ex.JIT_LEFT), tload: g(ex.JIT_TLOAD), tstore: g(ex.JIT_TSTORE), queue: g(ex.JIT_QUEUE),
@@ -722,6 +761,13 @@ export class Jit {
     const empty: number[] = [];
     for (let q = 0; q < n; q++) {
       const h = dv.getUint32(this.k.queue + q * 16, true);
+      // an entry the cache dropped: its translation is still good while its page stayed marked
+      const old = this.known.get(h);
+      if (old && old.epoch === (this.epochs.get(h >>> 12) ?? 0) && ex.jitPageMarked(h)) {
+        ex.jitInstall(h, old.slot, old.meta);
+        this.stats.reused++;
+        continue;
+      }
       const region = this.region(dv, h);
       this.stats.translated++;
       if (region.length === 0) empty.push(h);
@@ -736,6 +782,7 @@ export class Jit {
     if (blocks.length === 0) return;
     if (this.next + blocks.length > MAX_SLOTS) {
       ex.jitFlush();
+      this.known.clear();
       this.next = 1;
       this.stats.flushes++;
     }
@@ -747,13 +794,16 @@ export class Jit {
     blocks.forEach((b, i) => {
       const slot = this.next++;
       table.set(slot, inst.exports['f' + i] as Function);
-      ex.jitInstall(b.h, slot, b.f.maxLen | (b.f.fp ? 0x10000 : 0));
+      const meta = b.f.maxLen | (b.f.fp ? 0x10000 : 0);
+      const page = b.h >>> 12;
+      if (ex.jitInstall(b.h, slot, meta)) this.epochs.set(page, (this.epochs.get(page) ?? 0) + 1);
+      this.known.set(b.h, { slot, meta, epoch: this.epochs.get(page) ?? 0 });
     });
     this.stats.modules++;
     this.stats.codeBytes += bytes.length;
     this.stats.slots = this.next - 1;
     this.stats.compileMs += performance.now() - t0;
-    for (const k of ['translated', 'instructions', 'modules', 'compileMs', 'codeBytes', 'flushes'] as const) {
+    for (const k of ['translated', 'reused', 'instructions', 'modules', 'compileMs', 'codeBytes', 'flushes'] as const) {
       jitTotals[k] += this.stats[k] - before[k];
     }
     jitTotals.slots = Math.max(jitTotals.slots, this.stats.slots);
@@ -875,17 +925,33 @@ export class Jit {
       return o;
     }));
     section(out, 7, exs);
-    const code: number[] = [];
-    uleb(code, fns.length);
+    // the code section straight into the result: bodies are most of the bytes
+    const locals = [2, 4, I32, 35, I64]; // n, e, cur, k as i32; va, t, t2, ret, x1..x31 as i64
+    const heads: number[][] = [];
+    let codeLen = 0;
+    const count: number[] = [];
+    uleb(count, fns.length);
+    codeLen += count.length;
     for (const f of fns) {
-      const body: number[] = [];
-      // locals: n, e, cur as i32; va, t, t2, x1..x31 as i64
-      body.push(2, 3, I32, 34, I64);
-      for (let i = 0; i < f.c.length; i++) body.push(f.c[i]);
-      uleb(code, body.length);
-      for (let i = 0; i < body.length; i++) code.push(body[i]);
+      const h: number[] = [];
+      uleb(h, locals.length + f.c.length);
+      heads.push(h);
+      codeLen += h.length + locals.length + f.c.length;
     }
-    section(out, 10, code);
-    return new Uint8Array(out);
+    out.push(10);
+    uleb(out, codeLen);
+    out.push(...count);
+    const res = new Uint8Array(out.length + codeLen - count.length);
+    res.set(out);
+    let pos = out.length;
+    fns.forEach((f, i) => {
+      res.set(heads[i], pos);
+      pos += heads[i].length;
+      res.set(locals, pos);
+      pos += locals.length;
+      res.set(f.c, pos);
+      pos += f.c.length;
+    });
+    return res;
   }
 }
