@@ -6,15 +6,15 @@ import { Jit, type JitCoreExports, type JitStats } from './jit.js';
 export type { JitStats };
 
 export interface HartOptions {
-  /** Translate hot guest code to wasm (default: TUML_JIT=1 in the environment, if there is one). */
+  /** Translate hot guest code to wasm (default: on, unless TUML_JIT=0 in the environment). */
   jit?: boolean;
 }
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
 
-/** The translator's default: the TUML_JIT environment variable where there is a process environment. */
+/** The translator is on unless TUML_JIT=0 in the environment (where there is a process environment). */
 function jitDefault(): boolean {
-  return env?.TUML_JIT === '1';
+  return env?.TUML_JIT !== '0';
 }
 
 /**
