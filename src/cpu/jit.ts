@@ -76,8 +76,8 @@ export const jitTotals: JitStats = {
 };
 
 const MAX_INSNS = 64; // per block
-const MAX_BLOCKS = 32; // per region
-const MAX_REGION = 256; // instructions per region
+const MAX_BLOCKS = 8; // per region: bigger functions cost V8 more to optimize than they save
+const MAX_REGION = 64; // instructions per region
 const MAX_SLOTS = 1 << 15; // table slots before everything is flushed
 const TWO32 = 0x1_0000_0000;
 
