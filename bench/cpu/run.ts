@@ -3,15 +3,19 @@
 // and the tuml/QEMU time ratio; fails when the program's checksum differs between them.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { packageRoot } from '../../src/host/wasm.js';
+import { coreModule, packageRoot } from '../../src/host/wasm.js';
+import { runBareMetal } from '../../src/baremetal/index.js';
+import { jitTotals } from '../../src/cpu/jit.js';
 
 const CC = process.env.RISCV_CC ?? 'riscv64-linux-gnu-gcc';
 const QEMU = process.env.QEMU ?? 'qemu-system-riscv64';
 
 export interface CpuBenchResult {
+  /** With the translator. */
   tumlSeconds: number;
+  tumlInterpSeconds: number;
   qemuSeconds: number;
   instructions: number;
   checksum: string;
@@ -58,26 +62,58 @@ function timed(cmd: string, args: string[]): { seconds: number; out: string; cod
 
 const LINE = /tuml-cpubench checksum=([0-9a-f]{16}) instret=(\d+)/;
 
-export function runCpuBench(log: (s: string) => void = console.log): CpuBenchResult {
+export async function runCpuBench(log: (s: string) => void = console.log): Promise<CpuBenchResult> {
   const elf = buildCpuBench();
   const tumlJs = join(packageRoot(), 'dist', 'tools', 'tuml.js');
-
-  const t = timed(process.execPath, [tumlJs, 'elf', elf]);
-  const tm = LINE.exec(t.out);
-  if (t.code !== 0 || !tm) throw new Error(`tuml elf failed (exit ${t.code}):\n${t.out}`);
-
-  const q = timed(QEMU, ['-M', 'spike', '-bios', 'none', '-kernel', elf, '-nographic', '-semihosting-config', 'enable=on,target=native']);
-  const qm = LINE.exec(q.out);
-  if (q.code !== 0 || !qm) throw new Error(`QEMU failed (exit ${q.code}):\n${q.out}`);
-
-  if (tm[1] !== qm[1]) {
-    throw new Error(`CHECKSUM MISMATCH: tuml computed ${tm[1]}, QEMU computed ${qm[1]} — tuml executes something wrongly`);
+  // Both engines, interleaved with QEMU; each 3 times, medians (the machine is shared).
+  const runs = { interp: [] as number[], jit: [] as number[], qemu: [] as number[] };
+  let sum = '';
+  let instructions = 0;
+  for (let rep = 0; rep < 3; rep++) {
+    for (const jit of ['0', '1'] as const) {
+      process.env.TUML_JIT = jit;
+      const t = timed(process.execPath, [tumlJs, 'elf', elf]);
+      const tm = LINE.exec(t.out);
+      if (t.code !== 0 || !tm) throw new Error(`tuml elf (TUML_JIT=${jit}) failed (exit ${t.code}):\n${t.out}`);
+      if (sum && tm[1] !== sum) throw new Error(`CHECKSUM MISMATCH between tuml's engines: ${sum} vs ${tm[1]}`);
+      sum = tm[1];
+      instructions = Number(tm[2]);
+      (jit === '1' ? runs.jit : runs.interp).push(t.seconds);
+    }
+    const q = timed(QEMU, ['-M', 'spike', '-bios', 'none', '-kernel', elf, '-nographic', '-semihosting-config', 'enable=on,target=native']);
+    const qm = LINE.exec(q.out);
+    if (q.code !== 0 || !qm) throw new Error(`QEMU failed (exit ${q.code}):\n${q.out}`);
+    if (sum !== qm[1]) {
+      throw new Error(`CHECKSUM MISMATCH: tuml computed ${sum}, QEMU computed ${qm[1]} — tuml executes something wrongly`);
+    }
+    runs.qemu.push(q.seconds);
   }
-  const instructions = Number(tm[2]);
-  const res = { tumlSeconds: t.seconds, qemuSeconds: q.seconds, instructions, checksum: tm[1] };
-  log(`cpu (bare metal: integer, interpreter, sort, memcpy/checksum, double FP; checksum ${res.checksum})`);
-  log(`  tuml elf   ${res.tumlSeconds.toFixed(2).padStart(7)} s   ${(instructions / res.tumlSeconds / 1e6).toFixed(0).padStart(5)} MIPS   (${(instructions / 1e9).toFixed(2)} G instructions)`);
-  log(`  QEMU spike ${res.qemuSeconds.toFixed(2).padStart(7)} s`);
-  log(`  tuml/QEMU  ${(res.tumlSeconds / res.qemuSeconds).toFixed(2).padStart(7)} x`);
+  delete process.env.TUML_JIT;
+  const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+  const res = { tumlSeconds: med(runs.jit), tumlInterpSeconds: med(runs.interp), qemuSeconds: med(runs.qemu), instructions, checksum: sum };
+  const mips = (sec: number) => (instructions / sec / 1e6).toFixed(0).padStart(5);
+  log(`cpu (bare metal: integer, interpreter, sort, memcpy/checksum, double FP; checksum ${res.checksum}; medians of 3)`);
+  log(`  tuml interp ${res.tumlInterpSeconds.toFixed(2).padStart(7)} s   ${mips(res.tumlInterpSeconds)} MIPS   (${(instructions / 1e9).toFixed(2)} G instructions)`);
+  log(`  tuml jit    ${res.tumlSeconds.toFixed(2).padStart(7)} s   ${mips(res.tumlSeconds)} MIPS`);
+  log(`  QEMU spike  ${res.qemuSeconds.toFixed(2).padStart(7)} s`);
+  log(`  tuml/QEMU   ${(res.tumlInterpSeconds / res.qemuSeconds).toFixed(2).padStart(7)} x interp   ${(res.tumlSeconds / res.qemuSeconds).toFixed(2).padStart(5)} x jit`);
+
+  // The translator's counters, from one more run in this process.
+  process.env.TUML_JIT = '1';
+  try {
+    const before = { ...jitTotals };
+    const t0 = performance.now();
+    await runBareMetal(await coreModule(), new Uint8Array(readFileSync(elf)), { yieldMs: 0 });
+    const sec = (performance.now() - t0) / 1000;
+    const d = (k: keyof typeof jitTotals) => jitTotals[k] - before[k];
+    log(
+      `  jit stats (in-process run ${sec.toFixed(2)} s): ${d('translated')} regions, ${d('instructions')} guest instructions translated ` +
+        `in ${d('compileMs').toFixed(0)} ms, ${(d('codeBytes') / 1024).toFixed(0)} KiB wasm, ${jitTotals.slots} table slots; ` +
+        `${((100 * d('insnsRun')) / instructions).toFixed(1)}% of instructions ran translated; ` +
+        `dispatch hit rate ${((100 * d('blocksRun')) / (d('blocksRun') + d('misses'))).toFixed(1)}%`,
+    );
+  } finally {
+    delete process.env.TUML_JIT;
+  }
   return res;
 }

@@ -14,12 +14,14 @@ import {
 } from "./state";
 import {
   T, TLB_ENTRIES, loadSlow, storeSlow, amoHost, lrHost, fetchHost,
-  updateCtx, refreshTohost, updateTimerLines, tlbFlushAll, tlbFlushPage, timeNow, codeFence,
+  updateCtx, refreshTohost, updateTimerLines, tlbFlushAll, tlbFlushPage, timeNow,
 } from "./mmu";
 import { csrRead, csrWrite, takeTrap, mret, sret, pendingInterrupt, mipRead } from "./csr";
 import { Trig, TRIG_LOAD, TRIG_STORE, TRIG_EXEC, trigFire } from "./trigger";
 import { RVC_TABLE } from "./state";
 import { execFp } from "./fpu";
+import { jitDispatch } from "./jit";
+import { J, JIT_LEFT } from "./state";
 import {
   OP_LOAD, OP_LOAD_FP, OP_MISC_MEM, OP_IMM, OP_AUIPC, OP_IMM_32, OP_STORE, OP_STORE_FP, OP_AMO, OP_OP, OP_LUI,
   OP_OP_32, OP_MADD, OP_MSUB, OP_NMSUB, OP_NMADD, OP_FP, OP_BRANCH, OP_JALR, OP_JAL, OP_SYSTEM,
@@ -296,6 +298,7 @@ export function run(budget: i32): i32 {
       const rs2 = rs2Of(insn);
       const f3 = funct3(insn);
       let npc = pc + ilen;
+      let jump = false;
       switch (opcode(insn)) {
         case OP_IMM: {
           const a = getX(rs1);
@@ -464,7 +467,10 @@ export function run(budget: i32): i32 {
               n = ~n;
               continue;
           }
-          if (taken) npc = pc + immB(insn);
+          if (taken) {
+            npc = pc + immB(insn);
+            jump = true;
+          }
           break;
         }
         case OP_LUI: wX(rd, immU(insn)); break;
@@ -472,6 +478,7 @@ export function run(budget: i32): i32 {
         case OP_JAL: {
           wX(rd, npc);
           npc = pc + immJ(insn);
+          jump = true;
           break;
         }
         case OP_JALR: {
@@ -483,6 +490,7 @@ export function run(budget: i32): i32 {
           const t = (getX(rs1) + immI(insn)) & ~(<u64>1);
           wX(rd, npc);
           npc = t;
+          jump = true;
           break;
         }
         case OP_IMM_32: {
@@ -548,13 +556,12 @@ export function run(budget: i32): i32 {
             continue;
           }
           break;
-        case OP_MISC_MEM: // FENCE orders nothing for one hart; FENCE.I drops translated code
+        case OP_MISC_MEM: // FENCE orders nothing for one hart; nor FENCE.I: translations follow every store (mmu.ts)
           if (f3 > 1) {
             raise(CAUSE_ILLEGAL_INSN, <u64>insn);
             n = ~n;
             continue;
           }
-          if (f3 == 1) codeFence();
           break;
         case OP_SYSTEM: {
           fVpn = NO_PAGE;
@@ -584,9 +591,9 @@ export function run(budget: i32): i32 {
             } else if ((insn & 0xfe007fff) == 0x12000073) { // sfence.vma
               if (H.priv == PRV_U || (H.priv == PRV_S && (H.mstatus & MSTATUS_TVM) != 0)) raise(CAUSE_ILLEGAL_INSN, <u64>insn);
               else {
+                // translations are of physical pages: a new mapping needs no new translation
                 if (rs1 == 0) tlbFlushAll();
                 else tlbFlushPage(getX(rs1));
-                codeFence();
               }
             } else raise(CAUSE_ILLEGAL_INSN, <u64>insn);
             if (H.excPending) {
@@ -690,6 +697,14 @@ export function run(budget: i32): i32 {
           continue;
       }
       pc = npc;
+      // A jump's target is where translated blocks start (none while a trigger is armed).
+      if (jump && J.enabled && Trig.armed == 0) {
+        store<i32>(JIT_LEFT, n);
+        pc = jitDispatch(pc);
+        n = load<i32>(JIT_LEFT);
+        fVpn = NO_PAGE;
+        if (H.excPending || H.irqCheck) n = ~n;
+      }
     }
   }
 

@@ -2,19 +2,22 @@
 
 import {
   H, XREG, FREG, SLOT_PC, SLOT_PRIV, SLOT_MTIME, SLOT_EXIT_VAL, SLOT_INSTRET, SLOT_TOHOST, SLOT_FROMHOST,
-  SLOT_MTIMECMP, SLOT_STIMECMP, SLOT_EXIT_ADDR, RAM_HOST, PRV_M,
+  SLOT_MTIMECMP, SLOT_STIMECMP, SLOT_EXIT_ADDR, RAM_HOST, PRV_M, RVC_TABLE,
+  JIT_QUEUE, JIT_LEFT, JIT_TLOAD, JIT_TSTORE, JIT_STATS, CODE_PAGES,
   EXIT_BUDGET, EXIT_WFI, EXIT_SBI, EXIT_TOHOST, EXIT_FATAL,
 } from "./state";
 import { T, mmuInit, tlbFlushAll, updateCtx } from "./mmu";
 import { csrRead, csrWrite } from "./csr";
 import { rvcInit } from "./rvc";
 import { trigReset } from "./trigger";
+import { jitFlush } from "./jit";
 
 export { run } from "./cpu";
 export * from "./jit";
 export {
   XREG, FREG, SLOT_PC, SLOT_PRIV, SLOT_MTIME, SLOT_EXIT_VAL, SLOT_INSTRET, SLOT_TOHOST, SLOT_FROMHOST,
-  SLOT_MTIMECMP, SLOT_STIMECMP, SLOT_EXIT_ADDR, RAM_HOST,
+  SLOT_MTIMECMP, SLOT_STIMECMP, SLOT_EXIT_ADDR, RAM_HOST, RVC_TABLE,
+  JIT_QUEUE, JIT_LEFT, JIT_TLOAD, JIT_TSTORE, CODE_PAGES,
   EXIT_BUDGET, EXIT_WFI, EXIT_SBI, EXIT_TOHOST, EXIT_FATAL,
 };
 
@@ -55,6 +58,8 @@ export function init(ramBytes: u32): i32 {
   rvcInit();
   trigReset();
   mmuInit(<u64>ramBytes);
+  jitFlush();
+  memory.fill(JIT_STATS, 0, 24);
   return 0;
 }
 

@@ -14,7 +14,7 @@ import {
   PRV_M, PRV_S, PRV_U, MSTATUS_MPRV, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_SUM, MSTATUS_MXR,
   CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS, CAUSE_FETCH_ACCESS,
   CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT, CAUSE_FETCH_PAGE_FAULT,
-  IRQ_MSI, IRQ_MTI, EXIT_TOHOST, TIME_SHIFT,
+  IRQ_MSI, IRQ_MTI, EXIT_TOHOST, TIME_SHIFT, JIT_TLOAD, JIT_TSTORE,
 } from "./state";
 import { Trig, TRIG_LOAD, TRIG_STORE, trigFire } from "./trigger";
 
@@ -54,7 +54,7 @@ export class T {
   // Translated code (see "pages holding translated code" below).
   static codeMarked: u32 = 0; // pages marked since the bitmap was last cleared
   static codeWrites: u32 = 0; // stores that hit a marked page
-  static codeFences: u32 = 0; // FENCE.I / SFENCE.VMA that dropped every translation
+  static codeFences: u32 = 0; // times every page was unmarked at once (codeFence)
 }
 
 // CLINT, inside the core because M-mode timers are touched constantly.
@@ -94,6 +94,8 @@ export function updateCtx(): void {
   const d = TLB_BASE + ctxOf(dataPriv) * TLB_CTX_BYTES;
   T.load = d;
   T.store = d + TLB_TABLE_BYTES;
+  store<u32>(JIT_TLOAD, T.load);
+  store<u32>(JIT_TSTORE, T.store);
   T.fetch = TLB_BASE + ctxOf(H.priv) * TLB_CTX_BYTES + 2 * TLB_TABLE_BYTES;
 }
 
@@ -463,8 +465,9 @@ export function fetchHost(va: u64): u32 {
 // A translator marks the physical pages it translates from. A marked page never enters
 // a store TLB, so every store to it (also AMOs, SC, FP and page-crossing stores) reaches
 // the slow path, which unmarks the page before the store lands: a translation is valid
-// while its page is still marked. FENCE.I and SFENCE.VMA unmark every page. Stores by
-// the host (device DMA) are not seen: guests issue FENCE.I before running such code.
+// while its page is still marked. Translations are of physical pages, so neither
+// SFENCE.VMA nor FENCE.I needs to drop them; stores by the host (device DMA) unmark the
+// pages they reach through the host's guest-memory views (unmarkRange).
 
 @inline function codeBitAddr(n: u32): u32 {
   return CODE_PAGES + (n >>> 3);
@@ -497,8 +500,21 @@ function codeStore(h: u32): void {
   T.codeWrites++;
 }
 
-// FENCE.I and SFENCE.VMA: every translation goes (code may have changed unseen, or the
-// virtual addresses translations were made for now mean other pages).
+// Unmarks every page of [off, off + len) (offsets into RAM): the host may write there.
+export function unmarkRange(off: u32, len: u32): void {
+  if (T.codeMarked == 0 || len == 0) return;
+  const last = <u32>((<u64>off + <u64>len - 1) >>> 12);
+  for (let n = off >>> 12; n <= last; n++) {
+    const a = codeBitAddr(n);
+    const bit = <u8>1 << <u8>(n & 7);
+    if ((load<u8>(a) & bit) != 0) {
+      store<u8>(a, load<u8>(a) & ~bit);
+      T.codeWrites++;
+    }
+  }
+}
+
+// Every translation goes (the host asks; see jit.ts).
 export function codeFence(): void {
   if (T.codeMarked == 0) return;
   memory.fill(CODE_PAGES, 0, <u32>((T.ramSize >>> 15) + 1));

@@ -47,6 +47,24 @@ export const RVC_TABLE: u32 = 0x40000; // 65536 x u32, ends at 0x80000
 // ---- pages holding translated code: one bit per 4 KiB page of guest RAM (see mmu.ts) ----
 export const CODE_PAGES: u32 = 0x80000; // up to 4 GiB of RAM: 128 KiB, ends at 0xa0000
 
+// ---- translated code (jit.ts): dispatch cache, compile queue, slots generated code reads ----
+export const JIT_CACHE: u32 = 0xe00000; // JIT_CACHE_N entries of 16 bytes, ends at 0xf00000 (below RAM)
+export const JIT_CACHE_N: u32 = 65536;
+export const JIT_QUEUE: u32 = 0xc0000; // JIT_QUEUE_N x (host address u32, pad, pc u64), ends at 0xc1000
+export const JIT_QUEUE_N: u32 = 256;
+export const JIT_LEFT: u32 = 0xc1000; // i32: run()'s remaining budget while translated code runs
+export const JIT_TLOAD: u32 = 0xc1004; // u32: T.load, mirrored for generated code
+export const JIT_TSTORE: u32 = 0xc1008; // u32: T.store
+export const JIT_QLEN: u32 = 0xc100c; // u32: entries in JIT_QUEUE
+export const JIT_STATS: u32 = 0xc1010; // u64 counters: regions run, lookups that missed, instructions run
+
+// Translator switch (jit.ts); off while a trigger is armed.
+@unmanaged
+export class J {
+  static enabled: bool = false;
+  static hot: u32 = 4000; // executions before an entry is queued for translation (the host sets it)
+}
+
 // ---- guest RAM ----
 export const RAM_HOST: u32 = 0x01000000; // host offset of guest physical RAM_BASE
 export const RAM_BASE: u64 = 0x80000000;

@@ -1,6 +1,32 @@
 // The TypeScript face of the WebAssembly RV64GC core (core/rv64 → build/cpu.wasm).
 // No Node APIs here: the caller supplies the wasm bytes, so this runs in a browser too.
 
+import { Jit, type JitCoreExports, type JitStats } from './jit.js';
+
+export type { JitStats };
+
+export interface HartOptions {
+  /** Translate hot guest code to wasm (default: on, unless TUML_JIT=0 in the environment). */
+  jit?: boolean;
+}
+
+const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+
+/** The translator is on unless TUML_JIT=0 in the environment (where there is a process environment). */
+function jitDefault(): boolean {
+  return env?.TUML_JIT !== '0';
+}
+
+/**
+ * Executions of a jump target before its region is translated (TUML_JIT_HOT, e.g. 1 for
+ * tests that want everything translated). Compiling a region costs about as much as
+ * interpreting a few hundred thousand instructions, so only code this hot pays back.
+ */
+function jitHot(): number {
+  const n = Number(env?.TUML_JIT_HOT);
+  return Number.isInteger(n) && n > 0 ? n : 4000;
+}
+
 /** Why run() returned. The core's own codes (its EXIT_* exports) are mapped onto these. */
 export const enum Exit {
   Budget = 0, // instruction budget used up
@@ -16,7 +42,7 @@ export interface MmioHandler {
   write(addr: number, value: number, size: 1 | 2 | 4): void;
 }
 
-interface CoreExports {
+interface CoreExports extends JitCoreExports {
   memory: WebAssembly.Memory;
   init(ramBytes: number): number;
   run(budget: number): number;
@@ -32,6 +58,7 @@ interface CoreExports {
   jitIsCode(lo: number, hi: number): number;
   jitCodeWrites(): number;
   jitCodeFences(): number;
+  jitUnmark(off: number, len: number): void;
   EXIT_BUDGET: WebAssembly.Global;
   EXIT_WFI: WebAssembly.Global;
   EXIT_SBI: WebAssembly.Global;
@@ -58,8 +85,10 @@ const TWO32 = 0x1_0000_0000;
 /** Bounds-checked access to guest physical RAM for devices (DMA). */
 export class GuestMemory {
   constructor(
-    /** Guest RAM bytes; index 0 is physical RAM_BASE. */
+    /** Guest RAM bytes; index 0 is physical RAM_BASE. Writers of code use view() or write(), not this. */
     readonly bytes: Uint8Array,
+    /** Told of every range handed out by view() or written by write(): the caller may write it, so translated code there goes. */
+    private readonly touched?: (off: number, len: number) => void,
   ) {}
 
   get size(): number {
@@ -76,19 +105,22 @@ export class GuestMemory {
   /** A view (not a copy) of guest RAM, or null when out of bounds. */
   view(gpa: number, len: number): Uint8Array | null {
     const off = this.offset(gpa, len);
-    return off < 0 ? null : this.bytes.subarray(off, off + len);
+    if (off < 0) return null;
+    this.touched?.(off, len);
+    return this.bytes.subarray(off, off + len);
   }
 
   read(gpa: number, dst: Uint8Array): boolean {
-    const v = this.view(gpa, dst.length);
-    if (!v) return false;
-    dst.set(v);
+    const off = this.offset(gpa, dst.length);
+    if (off < 0) return false;
+    dst.set(this.bytes.subarray(off, off + dst.length));
     return true;
   }
 
   write(gpa: number, src: Uint8Array): boolean {
     const off = this.offset(gpa, src.length);
     if (off < 0) return false;
+    this.touched?.(off, src.length);
     this.bytes.set(src, off);
     return true;
   }
@@ -102,10 +134,12 @@ export class Hart {
   private readonly off: Record<string, number>;
   /** Exit indexed by the core's exit code. */
   private readonly exits: Exit[] = [];
+  private readonly jit: Jit | undefined;
 
-  private constructor(ex: CoreExports, ramBytes: number) {
+  private constructor(ex: CoreExports, ramBytes: number, opts: HartOptions) {
     this.ex = ex;
     if (ex.init(ramBytes) !== 0) throw new Error(`cannot allocate ${ramBytes} bytes of guest RAM`);
+    if (opts.jit ?? jitDefault()) this.jit = new Jit(ex, jitHot());
     const buf = ex.memory.buffer; // init() grew memory: views are made after it
     this.dv = new DataView(buf);
     const g = (k: keyof CoreExports) => (ex[k] as WebAssembly.Global).value as number;
@@ -115,7 +149,10 @@ export class Hart {
       fromhost: g('SLOT_FROMHOST'), mtimecmp: g('SLOT_MTIMECMP'), stimecmp: g('SLOT_STIMECMP'),
       exitAddr: g('SLOT_EXIT_ADDR'),
     };
-    this.mem = new GuestMemory(new Uint8Array(buf, g('RAM_HOST'), ramBytes));
+    this.mem = new GuestMemory(
+      new Uint8Array(buf, g('RAM_HOST'), ramBytes),
+      this.jit ? (off, len) => ex.jitUnmark(off, len) : undefined,
+    );
     const codes: Array<[keyof CoreExports, Exit]> = [
       ['EXIT_BUDGET', Exit.Budget], ['EXIT_WFI', Exit.Wfi], ['EXIT_SBI', Exit.Sbi], ['EXIT_TOHOST', Exit.ToHost],
       ['EXIT_FATAL', Exit.Fatal],
@@ -124,7 +161,9 @@ export class Hart {
   }
 
   /** Instantiates the core. `mmio` serves every physical access outside RAM and the CLINT. */
-  static async create(wasm: BufferSource | WebAssembly.Module, ramBytes: number, mmio: MmioHandler): Promise<Hart> {
+  static async create(
+    wasm: BufferSource | WebAssembly.Module, ramBytes: number, mmio: MmioHandler, opts: HartOptions = {},
+  ): Promise<Hart> {
     const imports = {
       env: {
         mmioRead: (addr: number, size: number) => mmio.read(addr >>> 0, size as 1 | 2 | 4) >>> 0,
@@ -137,7 +176,7 @@ export class Hart {
     const inst = wasm instanceof WebAssembly.Module
       ? await WebAssembly.instantiate(wasm, imports)
       : (await WebAssembly.instantiate(wasm, imports)).instance;
-    return new Hart(inst.exports as unknown as CoreExports, ramBytes);
+    return new Hart(inst.exports as unknown as CoreExports, ramBytes, opts);
   }
 
   private get64(off: number): number {
@@ -158,6 +197,7 @@ export class Hart {
   /** Runs up to `budget` instructions; returns why it stopped. */
   run(budget: number): Exit {
     const why = this.exits[this.ex.run(budget)];
+    this.jit?.drain();
     if (why === undefined) throw new Error('cpu core returned an unknown exit code');
     return why;
   }
@@ -272,6 +312,11 @@ export class Hart {
   }
   tlbFlush(): void {
     this.ex.tlbFlush();
+  }
+
+  /** The translator's counters, or undefined when it is off. */
+  jitStats(): JitStats | undefined {
+    return this.jit?.snapshot();
   }
 
   /** Marks the physical page holding `pa` as translated code (see core/rv64/mmu.ts). */
