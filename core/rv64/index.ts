@@ -2,7 +2,7 @@
 
 import {
   H, XREG, FREG, SLOT_PC, SLOT_PRIV, SLOT_MTIME, SLOT_EXIT_VAL, SLOT_INSTRET, SLOT_TOHOST, SLOT_FROMHOST,
-  SLOT_MTIMECMP, SLOT_STIMECMP, SLOT_EXIT_ADDR, RAM_HOST, PRV_M, RVC_TABLE,
+  SLOT_MTIMECMP, SLOT_STIMECMP, SLOT_EXIT_ADDR, RAM_HOST, PRV_M, JIT_CACHE, RVC_TABLE,
   JIT_QUEUE, JIT_LEFT, JIT_TLOAD, JIT_TSTORE, JIT_STATS, CODE_PAGES,
   EXIT_BUDGET, EXIT_WFI, EXIT_SBI, EXIT_TOHOST, EXIT_FATAL,
 } from "./state";
@@ -22,9 +22,13 @@ export {
 };
 
 // Grows memory for `ramBytes` of guest RAM and resets the hart. 0 on success, -1 if memory can't grow.
+// -2: the core was built with more static data than its layout leaves room for (state.ts).
 // Call once per instance: guest RAM is fresh (zeroed) memory, not cleared here,
 // since touching every page up front costs ~10 ms per MiB.
 export function init(ramBytes: u32): i32 {
+  // AssemblyScript's static data and heap start at --memoryBase (1 MiB) and must end below
+  // the translator's dispatch cache: a core that outgrew that space refuses to start.
+  if (<u32>__heap_base > JIT_CACHE) return -2;
   // 4 bytes of slack after RAM: instruction fetch reads 4 bytes at the last halfword of a page.
   const need = (<u64>RAM_HOST + <u64>ramBytes + 4 + 0xffff) >>> 16;
   if (need > 65536) return -1;

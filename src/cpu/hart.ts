@@ -138,7 +138,9 @@ export class Hart {
 
   private constructor(ex: CoreExports, ramBytes: number, opts: HartOptions) {
     this.ex = ex;
-    if (ex.init(ramBytes) !== 0) throw new Error(`cannot allocate ${ramBytes} bytes of guest RAM`);
+    const ok = ex.init(ramBytes);
+    if (ok === -2) throw new Error('cpu core: static data overlaps the translator cache (core/rv64/state.ts layout)');
+    if (ok !== 0) throw new Error(`cannot allocate ${ramBytes} bytes of guest RAM`);
     if (opts.jit ?? jitDefault()) this.jit = new Jit(ex, jitHot());
     const buf = ex.memory.buffer; // init() grew memory: views are made after it
     this.dv = new DataView(buf);
