@@ -732,7 +732,7 @@ export class Jit {
   private readonly imports: WebAssembly.Imports;
   private readonly k: { xreg: number; freg: number; left: number; tload: number; tstore: number; queue: number; rvc: number };
 
-  constructor(private readonly ex: JitCoreExports, hot = 4000) {
+  constructor(private readonly ex: JitCoreExports, hot = 40000) {
     const g = (x: WebAssembly.Global) => x.value as number;
     this.k = {
       xreg: g(ex.XREG), freg: g(ex.FREG), left: g(ex.JIT_LEFT), tload: g(ex.JIT_TLOAD), tstore: g(ex.JIT_TSTORE), queue: g(ex.JIT_QUEUE),
