@@ -1,0 +1,109 @@
+// UML's legacy eth<N>= transports against the real things, in namespaces the tests make:
+// Debian's uml_switch with tuml and real UML as ports, multicast and unicast LANs of tuml
+// and real UML, and a dead or lying switch handled with one line.
+
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { Netns, available, runTuml } from './helpers/netns.js';
+import { realUmlMissing } from './helpers/real-uml.js';
+import { startRealUml, tumlTalksToRealUml } from './helpers/uml-lan.js';
+
+const noNs = !available && 'needs root to create network namespaces';
+const missing = noNs || realUmlMissing('/usr/bin/uml_switch') || (!existsSync('/usr/sbin/mkfs.ext4') && 'needs mkfs.ext4');
+const dir = mkdtempSync(join(tmpdir(), 'tuml-net-legacy-'));
+const made: Netns[] = [];
+const procs: ChildProcess[] = [];
+after(() => {
+  for (const p of procs) p.kill('SIGKILL');
+  for (const ns of made) ns.delete();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function netns(): Netns {
+  const ns = new Netns();
+  made.push(ns);
+  return ns;
+}
+
+/** Starts a program in `ns` and waits until `path` exists (its control socket). */
+async function startIn(ns: Netns, argv: string[], path: string): Promise<ChildProcess> {
+  const p = ns.spawn(argv);
+  procs.push(p);
+  let err = '';
+  p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  for (let i = 0; i < 100 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(existsSync(path), `${argv.join(' ')} did not create ${path}: ${err}`);
+  return p;
+}
+
+test("tuml and real UML on Debian's uml_switch: ping and TCP", { skip: missing, timeout: 180_000 }, async () => {
+  const ns = netns();
+  const ctl = join(dir, `${ns.name}.ctl`);
+  await startIn(ns, ['uml_switch', '-unix', ctl], ctl);
+  const uml = startRealUml(ns, dir, `eth0=daemon,,unix,${ctl}`, { addr: '10.1.0.1', peer: '10.1.0.2', iface: 'eth0' });
+  await tumlTalksToRealUml(ns, [`eth0=daemon,,unix,${ctl}`], '10.1.0.2', '10.1.0.1', uml);
+});
+
+test('tuml and real UML on a multicast LAN (default group and port): ping and TCP', { skip: missing, timeout: 180_000 }, async () => {
+  const ns = netns();
+  // The namespace's only interface carries the group.
+  ns.ip('link set lo multicast on');
+  ns.ip('route add 224.0.0.0/4 dev lo');
+  const uml = startRealUml(ns, dir, 'eth0=mcast', { addr: '10.2.0.1', peer: '10.2.0.2', iface: 'eth0' });
+  await tumlTalksToRealUml(ns, ['eth0=mcast'], '10.2.0.2', '10.2.0.1', uml);
+});
+
+test('tuml and real UML over ucast: ping and TCP', { skip: missing, timeout: 180_000 }, async () => {
+  const ns = netns();
+  const uml = startRealUml(ns, dir, 'eth0=ucast,,127.0.0.1,5555,5556', { addr: '10.3.0.1', peer: '10.3.0.2', iface: 'eth0' });
+  await tumlTalksToRealUml(ns, ['eth0=ucast,,127.0.0.1,5556,5555'], '10.3.0.2', '10.3.0.1', uml);
+});
+
+test('boot messages: UML wording for bad fields, unknown and obsolete transports', { skip: noNs, timeout: 60_000 }, async () => {
+  const ns = netns();
+  const c = await runTuml(ns, ['eth0=mcast,,,x', 'eth1=nosuch,1', 'eth2=slip', 'eth3=ethertap', 'ethx=tuntap', 'eth4tuntap', 'eth5=ucast,,127.0.0.1,1,2,3', 'eth6=daemon,,unix,/nonexistent/ctl'], 'ip -o link | grep -c eth || true');
+  assert.equal(c.code, 0, c.err);
+  assert.match(c.err, /mcast_setup - Bad port : 'x'/);
+  assert.doesNotMatch(c.err, /nosuch/);
+  assert.match(c.err, /eth2: the slip transport is obsolete/);
+  assert.match(c.err, /ethertap_setup : Missing tap device name/);
+  assert.match(c.err, /eth_setup - Couldn't parse 'x=tuntap' : Bad device number/);
+  assert.match(c.err, /eth_setup - Couldn't parse '4tuntap' : Expected '=' after device number/);
+  assert.match(c.err, /ucast_setup - Extra garbage on specification : '3'/);
+  assert.match(c.err, /Netdevice 6 \([0-9a-f:]{17}\) : /);
+  assert.match(c.err, /eth6: daemon_open : control connect failed, errno = 2/);
+  // No device came of any of them.
+  assert.equal(c.out.trim(), '0');
+});
+
+test('a switch that dies, and one that answers nonsense: one line each, the guest runs on', { skip: missing, timeout: 90_000 }, async () => {
+  const ns = netns();
+  const ctl = join(dir, `${ns.name}.ctl`);
+  const sw = await startIn(ns, ['uml_switch', '-unix', ctl], ctl);
+  // A "switch" that answers every request with 3 bytes and hangs up.
+  const liar = join(dir, `${ns.name}.liar`);
+  const srv = createServer((s) => s.end(Buffer.from('bad'))).listen(liar);
+  try {
+    let killed = false;
+    const c = await runTuml(ns, [`eth0=daemon,,unix,${ctl}`, `eth1=daemon,,unix,${liar}`], 'ip link set eth0 up; sleep 3; ip -o link | grep -c eth; echo done', {
+      onErr: (e) => {
+        if (!killed && /Netdevice 0/.test(e)) {
+          killed = true;
+          setTimeout(() => sw.kill('SIGKILL'), 500);
+        }
+      },
+    });
+    assert.equal(c.code, 0, c.err);
+    assert.match(c.out, /^1\ndone/m);
+    assert.match(c.err, /eth1: daemon_open : read of data socket failed \(short answer \(3 bytes\)\)/);
+    assert.match(c.err, /eth0: the switch closed its control connection; link down/);
+    assert.equal(c.err.match(/eth0: the switch closed/g)?.length, 1);
+  } finally {
+    srv.close();
+  }
+});
