@@ -4,12 +4,12 @@
 
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { Netns, available, runTuml } from './helpers/netns.js';
+import { Netns, available, runTuml, tuml } from './helpers/netns.js';
 import { realUmlMissing } from './helpers/real-uml.js';
 import { startRealUml, tumlTalksToRealUml } from './helpers/uml-lan.js';
 
@@ -106,4 +106,34 @@ test('a switch that dies, and one that answers nonsense: one line each, the gues
   } finally {
     srv.close();
   }
+});
+
+test('tuml switch: real UML and tuml on it (ping and TCP); bad requests cost one line each', { skip: missing, timeout: 180_000 }, async () => {
+  const ns = netns();
+  const ctl = join(dir, `${ns.name}.tctl`);
+  const sw = await startIn(ns, [process.execPath, tuml, 'switch', '-unix', ctl], ctl);
+  let log = '';
+  sw.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  assert.equal(statSync(ctl).mode & 0o777, 0o600, 'the control socket is private');
+  // Garbage, a wrong version, and a client that hangs up half-way.
+  const bad = [Buffer.from('GET / HTTP/1.0\r\n\r\n'), (() => {
+    const b = Buffer.alloc(124);
+    b.writeUInt32LE(0xfeedface, 0);
+    b.writeUInt32LE(2, 4);
+    return b;
+  })(), Buffer.from([0xce, 0xfa, 0xed, 0xfe, 3, 0, 0, 0])];
+  for (const b of bad) {
+    // A filesystem socket: reachable from outside the namespace.
+    await new Promise<void>((resolve) => {
+      const c = connect(ctl, () => c.write(b));
+      c.on('close', () => resolve());
+      c.on('error', () => resolve());
+      setTimeout(() => c.destroy(), 500);
+    });
+  }
+  const uml = startRealUml(ns, dir, `eth0=daemon,,unix,${ctl}`, { addr: '10.4.0.1', peer: '10.4.0.2', iface: 'eth0' });
+  await tumlTalksToRealUml(ns, [`eth0=daemon,,unix,${ctl}`], '10.4.0.2', '10.4.0.1', uml);
+  assert.match(log, /bad magic 0x20544547/);
+  assert.match(log, /protocol version 2 is not supported/);
+  assert.equal(sw.exitCode, null, 'the switch is still running');
 });
