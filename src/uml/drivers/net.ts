@@ -79,8 +79,11 @@ export function buildNet(ctx: BuildContext): DriverInstance {
     return OK();
   };
 
+  // The guest names the NICs eth0, eth1, … in slot order; passt's get DHCP from the image's init.
+  const dhcp = nics.flatMap((n, i) => (n.backend && ctx.config.eth?.some((c) => `eth${c.unit}` === n.name && c.transport === 'passt') ? [`eth${i}`] : []));
   return {
     virtio: { last: nics.map((n) => n.dev) },
+    cmdline: (args) => (dhcp.length ? [...args, `tuml.dhcp=${dhcp.join(',')}`] : args),
     mconsole: () => [
       {
         name: 'eth',
