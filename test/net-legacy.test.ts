@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,4 +136,27 @@ test('tuml switch: real UML and tuml on it (ping and TCP); bad requests cost one
   assert.match(log, /bad magic 0x20544547/);
   assert.match(log, /protocol version 2 is not supported/);
   assert.equal(sw.exitCode, null, 'the switch is still running');
+});
+
+const noVde = noNs || (!existsSync('/usr/bin/vde_switch') && 'needs vde2 (apt-get install vde2)');
+
+test("vde: tuml on Debian's vde_switch reaches the host through the switch's tap port", { skip: noVde, timeout: 120_000 }, async () => {
+  const ns = netns();
+  const sw = join(dir, `${ns.name}.vde`);
+  const pid = join(dir, `${ns.name}.vde.pid`);
+  ns.spawn(['vde_switch', '-s', sw, '-t', 'vtap0', '-d', '-p', pid]).stdin!.end();
+  for (let i = 0; i < 100 && !existsSync(join(sw, 'ctl')); i++) await new Promise((r) => setTimeout(r, 50));
+  try {
+    ns.ip('addr add 10.7.0.1/24 dev vtap0');
+    ns.ip('link set vtap0 up');
+    const c = await runTuml(ns, [`eth0=vde,${sw}`], 'ip link set eth0 up && ip addr add 10.7.0.2/24 dev eth0; ping -c 2 -w 20 10.7.0.1 >/dev/null && echo ping-ok');
+    assert.equal(c.code, 0, c.err);
+    assert.match(c.err, new RegExp(`Configured vde device: ${sw.replace(/[.]/g, '\\.')}`));
+    assert.match(c.err, /vde backend - connection opened/);
+    assert.match(c.out, /ping-ok/, c.err);
+  } finally {
+    try {
+      process.kill(Number(readFileSync(pid, 'utf8')), 'SIGTERM');
+    } catch {}
+  }
 });

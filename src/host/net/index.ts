@@ -43,6 +43,7 @@ import { openSwitchPort, controlRequest } from './daemon.js';
 import { openUmcast } from './umcast.js';
 import { openSlirp } from './slirp.js';
 import { openPasst } from './passt.js';
+import { openVde } from './vde.js';
 
 export type { EthConfig } from './spec.js';
 
@@ -63,6 +64,8 @@ export function openEthTransport(name: string, c: EthConfig, mac: Uint8Array, lo
       return openSlirp(name, s, mac, log);
     case 'passt':
       return openPasst(name, s, log);
+    case 'vde':
+      return openVde(name, s, log);
     default:
       throw new NetOpenError(`${name}: transport ${c.transport} is not implemented yet`);
   }
