@@ -287,6 +287,7 @@ void RegisterNet(Napi::Env env, Napi::Object exports) {
   C(SO_RCVBUF) C(SO_SNDBUF) C(IPV6_V6ONLY)
   C(SO_REUSEADDR) C(SO_RCVTIMEO) C(SO_SNDTIMEO)
   C(IP_MULTICAST_LOOP) C(IP_MULTICAST_TTL) C(IP_ADD_MEMBERSHIP)
+  C(PACKET_ADD_MEMBERSHIP) C(PACKET_MR_PROMISC)
 #undef C
   exports.Set("netConstants", c);
 }

@@ -160,3 +160,31 @@ test("vde: tuml on Debian's vde_switch reaches the host through the switch's tap
     } catch {}
   }
 });
+
+test('pcap: receive only, through a libpcap filter compiled by tcpdump; a bad filter is one line', { skip: noNs, timeout: 120_000 }, async () => {
+  const ns = netns();
+  ns.ip('link add p0 type veth peer name p1');
+  ns.ip('addr add 10.8.0.1/24 dev p0');
+  ns.ip('link set p0 up');
+  ns.ip('link set p1 up');
+  ns.ip('neigh add 10.8.0.2 lladdr 02:00:00:00:08:02 dev p0');
+  // Datagrams to the guest's ports 9 and 10 all along; only port 9 passes the filter.
+  const traffic = ns.spawn([process.execPath, '-e', "const s = require('dgram').createSocket('udp4'); setInterval(() => { s.send('nine', 9, '10.8.0.2'); s.send('ten', 10, '10.8.0.2'); }, 100);"]);
+  traffic.stdin!.end();
+  procs.push(traffic);
+  const c = await runTuml(ns, ['eth0=pcap,p1,udp port 9,,,02:00:00:00:08:02', 'eth1=pcap,p1,udp port 11', 'eth2=pcap,p1,no such filter'], [
+    'ip link set eth0 up && ip link set eth1 up && ip addr add 10.8.0.2/24 dev eth0',
+    'sleep 3',
+    'echo "rx $(cat /sys/class/net/eth0/statistics/rx_packets) $(cat /sys/class/net/eth1/statistics/rx_packets)"',
+    'ping -c 1 -W 1 10.8.0.1 >/dev/null || echo cannot-send',
+  ].join('\n'));
+  traffic.kill();
+  assert.equal(c.code, 0, c.err);
+  const rx = /rx (\d+) (\d+)/.exec(c.out);
+  assert.ok(rx && Number(rx[1]) > 5, c.out + c.err);
+  assert.equal(rx[2], '0', 'nothing passes a filter no traffic matches');
+  assert.match(c.out, /cannot-send/);
+  assert.match(c.err, /pcap backend, host interface p1/);
+  assert.match(c.err, /eth0: pcap is receive-only/);
+  assert.match(c.err, /eth2: pcap: bad filter 'no such filter': /);
+});

@@ -83,7 +83,8 @@ interface Addon {
     | 'TUN_F_CSUM' | 'TUN_F_TSO4' | 'TUN_F_TSO6' | 'TUN_F_TSO_ECN'
     | 'SO_RCVBUF' | 'SO_SNDBUF' | 'IPV6_V6ONLY'
     | 'SO_REUSEADDR' | 'SO_RCVTIMEO' | 'SO_SNDTIMEO'
-    | 'IP_MULTICAST_LOOP' | 'IP_MULTICAST_TTL' | 'IP_ADD_MEMBERSHIP',
+    | 'IP_MULTICAST_LOOP' | 'IP_MULTICAST_TTL' | 'IP_ADD_MEMBERSHIP'
+    | 'PACKET_ADD_MEMBERSHIP' | 'PACKET_MR_PROMISC',
     number
   >;
   Poller: new (fd: number, cb: (err: number, readable: boolean, writable: boolean) => void) => Poller;

@@ -44,6 +44,7 @@ import { openUmcast } from './umcast.js';
 import { openSlirp } from './slirp.js';
 import { openPasst } from './passt.js';
 import { openVde } from './vde.js';
+import { openPcap } from './pcap.js';
 
 export type { EthConfig } from './spec.js';
 
@@ -66,6 +67,8 @@ export function openEthTransport(name: string, c: EthConfig, mac: Uint8Array, lo
       return openPasst(name, s, log);
     case 'vde':
       return openVde(name, s, log);
+    case 'pcap':
+      return openPcap(name, s, log);
     default:
       throw new NetOpenError(`${name}: transport ${c.transport} is not implemented yet`);
   }
