@@ -188,3 +188,16 @@ test('pcap: receive only, through a libpcap filter compiled by tcpdump; a bad fi
   assert.match(c.err, /eth0: pcap is receive-only/);
   assert.match(c.err, /eth2: pcap: bad filter 'no such filter': /);
 });
+
+test('tuntap: a named tap, plain Ethernet frames: the guest pings the host; no name says how to make one', { skip: noNs, timeout: 120_000 }, async () => {
+  const ns = netns();
+  ns.ip('tuntap add tap7 mode tap');
+  ns.ip('addr add 10.6.0.1/24 dev tap7');
+  ns.ip('link set tap7 up');
+  const c = await runTuml(ns, ['eth0=tuntap,tap7,,10.6.0.1', 'eth1=tuntap', 'eth2=tuntap,,,10.6.0.300'], 'ip link set eth0 up && ip addr add 10.6.0.2/24 dev eth0; ping -c 2 -w 20 10.6.0.1 >/dev/null && echo ping-ok; ip -o link | grep -c eth');
+  assert.equal(c.code, 0, c.err);
+  assert.match(c.out, /ping-ok\n1/, c.out + c.err);
+  assert.match(c.err, /TUN\/TAP backend - IP = 10\.6\.0\.1/);
+  assert.match(c.err, /eth1: tuntap without a device name needs UML's uml_net helper/);
+  assert.match(c.err, /Invalid tap IP address - '10\.6\.0\.300'/);
+});

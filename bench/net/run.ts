@@ -88,7 +88,11 @@ function spawnIn(ns: string, argv: string[], delayMs = 0): Promise<{ out: string
     const p = spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    const timer = setTimeout(() => p.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    // A hung run is killed; its children may keep the pipes open, so do not wait for them.
+    const timer = setTimeout(() => {
+      p.kill('SIGKILL');
+      setTimeout(() => resolve({ out, err, code: null }), 1000);
+    }, RUN_TIMEOUT_MS);
     p.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
     p.stderr.on('data', (d: Buffer) => (err += d.toString('latin1')));
     p.on('close', (code) => {
@@ -157,11 +161,12 @@ function pairScripts(ifname: string, bb: string): { a: string; b: string } {
     `while [ ! -s /tmp/r${port} ]; do ${bb}sleep 0.01; done; T0=$(${bb}cut -d' ' -f1 /proc/uptime)`,
     `wait $P; exec 3>&-; T1=$(${bb}cut -d' ' -f1 /proc/uptime)`,
     `echo "${tag} $(${bb}awk -v n=$(${bb}wc -c < /tmp/r${port}) -v a=$T0 -v b=$T1 'BEGIN{printf "%.1f", n*8/(b-a)/1e6}')"`,
-    `for i in $(${bb}seq 100); do echo ok | ${bb}nc ${peer} ${port + 100} && break; ${bb}sleep 0.2; done`,
+    // (until, not a counted loop: the script rides on the kernel command line, 1023 bytes at most)
+    `until echo ok | ${bb}nc ${peer} ${port + 100}; do ${bb}sleep 0.2; done`,
   ];
   const send = (port: number, peer: string) => [
     `${bb}nc -l -p ${port + 100} > /dev/null &`,
-    `for i in $(${bb}seq 100); do ${bb}dd if=/dev/zero bs=65536 count=${MIB * 16} 2>/dev/null | ${bb}nc ${peer} ${port} && break; ${bb}sleep 0.3; done`,
+    `until ${bb}dd if=/dev/zero bs=65536 count=${MIB * 16} 2>/dev/null | ${bb}nc ${peer} ${port}; do ${bb}sleep 0.3; done`,
     'wait',
   ];
   const up = (self: string) => `${bb}ip link set ${ifname} up && ${bb}ip addr add ${self}/24 dev ${ifname}`;
