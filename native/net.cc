@@ -219,6 +219,13 @@ Napi::Value SetSockOptInt(const Napi::CallbackInfo &info) {
   return info.Env().Undefined();
 }
 
+// setSockOptBytes(fd, level, name, bytes): options that take a struct (ip_mreq, timeval).
+Napi::Value SetSockOptBytes(const Napi::CallbackInfo &info) {
+  Napi::Uint8Array v = info[3].As<Napi::Uint8Array>();
+  if (setsockopt(Int(info, 0), Int(info, 1), Int(info, 2), v.Data(), v.ByteLength()) < 0) return ThrowErrno(info.Env(), errno, "setsockopt");
+  return info.Env().Undefined();
+}
+
 // attachFilter(fd, program): classic BPF, 8-byte struct sock_filter entries in host order.
 Napi::Value AttachFilter(const Napi::CallbackInfo &info) {
   Napi::Uint8Array prog = info[1].As<Napi::Uint8Array>();
@@ -267,6 +274,7 @@ void RegisterNet(Napi::Env env, Napi::Object exports) {
   fn("bindInet", BindInet);
   fn("connectInet", ConnectInet);
   fn("setSockOptInt", SetSockOptInt);
+  fn("setSockOptBytes", SetSockOptBytes);
   fn("attachFilter", AttachFilter);
   fn("tunSetOffload", TunSetOffload);
   fn("tunSetVnetHdrSz", TunSetVnetHdrSz);
@@ -277,6 +285,9 @@ void RegisterNet(Napi::Env env, Napi::Object exports) {
   C(PACKET_VNET_HDR) C(PACKET_QDISC_BYPASS) C(ETH_P_ALL)
   C(TUN_F_CSUM) C(TUN_F_TSO4) C(TUN_F_TSO6) C(TUN_F_TSO_ECN)
   C(SO_RCVBUF) C(SO_SNDBUF) C(IPV6_V6ONLY)
+  C(SO_REUSEADDR) C(SO_RCVTIMEO) C(SO_SNDTIMEO)
+  C(IP_MULTICAST_LOOP) C(IP_MULTICAST_TTL) C(IP_ADD_MEMBERSHIP)
+  C(PACKET_ADD_MEMBERSHIP) C(PACKET_MR_PROMISC)
 #undef C
   exports.Set("netConstants", c);
 }

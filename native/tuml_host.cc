@@ -162,6 +162,18 @@ Napi::Value Socket(const Napi::CallbackInfo &info) {
   return Napi::Number::New(env, fd);
 }
 
+// socketPair(domain, type): both ends close-on-exec and non-blocking; a helper's end
+// reaches it through spawn's stdio (dup2 clears close-on-exec there).
+Napi::Value SocketPair(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  int sv[2];
+  if (socketpair(ArgInt(info, 0), ArgInt(info, 1) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0) THROW_ERRNO(env, "socketpair");
+  Napi::Array a = Napi::Array::New(env, 2);
+  a.Set(uint32_t(0), Napi::Number::New(env, sv[0]));
+  a.Set(uint32_t(1), Napi::Number::New(env, sv[1]));
+  return a;
+}
+
 Napi::Value BindUnix(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   sockaddr_un sa;
@@ -456,6 +468,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("lockHolder", LockHolder);
   fn("fallocate", Fallocate);
   fn("socket", Socket);
+  fn("socketPair", SocketPair);
   fn("bindUnix", BindUnix);
   fn("connectUnix", ConnectUnix);
   fn("sendToUnix", SendToUnix);

@@ -51,6 +51,8 @@ export async function boot(argv: string[]): Promise<number> {
       log: (line) => log(`tuml: ${line}`),
       // Empty disk slots for mconsole's `config ubdN=` (a `-- COMMAND` run has no use for them).
       ubdHotplugSlots: config.exec ? 0 : 16,
+      // Spare network slots (no carrier) for `config ethN=` / `config vecN:`.
+      netHotplugSlots: config.exec ? 0 : 2,
     });
   } catch (e) {
     if (e instanceof WireError || e instanceof BootError) {

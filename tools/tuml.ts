@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   mkcow: () => import('../src/uml/tools/mkcow.js'),
   moo: () => import('../src/uml/tools/moo.js'),
   mconsole: () => import('../src/mconsole/cli.js'),
+  switch: () => import('../src/uml/tools/switch.js'),
 };
 
 async function help(): Promise<string> {

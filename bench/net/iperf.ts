@@ -133,7 +133,9 @@ export async function runIperfBench(log: (s: string) => void = console.log): Pro
         rmSync(join(dir, 'tapguest.cow'), { force: true });
         await guarded('tap UML', () => toHost('real UML', umlArgs(dir, umlTap, 'tapguest', 'vec0:transport=tap,ifname=tap0,depth=128,gro=1')), false);
       }
-      for (const [t, v] of Object.entries(TUNNELS)) {
+      // The vector tunnels only: the legacy rows need a switch the other bench starts.
+      for (const t of ['l2tpv3', 'gre']) {
+        const v = TUNNELS[t];
         await guarded(`${t} tuml`, () => pair(`tuml ${t}`,
           tuml(v.a, serverScript(riscvIperf, '', 'eth0', '10.9.0.1')),
           tuml(v.b, clientScript(riscvIperf, '', 'eth0', '10.9.0.1', '10.9.0.2'))), true);

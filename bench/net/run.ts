@@ -35,20 +35,22 @@ export function sh(cmd: string): void {
 }
 
 /** The guest's half, for a busybox shell: `bb` prefixes applets (real UML's root has no links). */
-function guestScript(ifname: string, bb: string, peer = HOST, self = GUEST): string {
+function guestScript(ifname: string, bb: string, peer = HOST, self: string | undefined = GUEST, down = true, ping = true): string {
   return [
-    `${bb}ip link set ${ifname} up && ${bb}ip addr add ${self}/24 dev ${ifname}`,
-    `${bb}ping -c 1 -w 60 ${peer} >/dev/null`,
-    `echo "rtt $(${bb}ping -c 20 -i 0.2 ${peer} | ${bb}tail -1)"`,
-    `${bb}mkfifo /tmp/hold; ${bb}nc -l -p 5002 < /tmp/hold > /dev/null & exec 3> /tmp/hold`,
+    // A user-mode network's guest got its address by DHCP already (self undefined).
+    self ? `${bb}ip link set ${ifname} up && ${bb}ip addr add ${self}/24 dev ${ifname}` : 'true',
+    // (passt's ICMP goes through ping sockets of the host, which it may not have: no latency row there.)
+    ping ? `${bb}ping -c 1 -w 60 ${peer} >/dev/null` : 'true',
+    ping ? `echo "rtt $(${bb}ping -c 20 -i 0.2 ${peer} | ${bb}tail -1)"` : 'true',
+    down ? `${bb}mkfifo /tmp/hold; ${bb}nc -l -p 5002 < /tmp/hold > /dev/null & exec 3> /tmp/hold` : 'true',
     `${bb}dd if=/dev/zero bs=65536 count=${MIB * 16} 2>/dev/null | ${bb}nc ${peer} 5001`,
-    'wait $!; exec 3>&-',
+    down ? 'wait $!; exec 3>&-' : 'true',
     'echo net-bench-done',
   ].join('\n');
 }
 
-/** The host's half: receives on 5001 (timing it), then sends to the guest's 5002. Prints JSON. */
-function hostPeerSource(listen: string, guest: string): string {
+/** The host's half: receives on 5001 (timing it), then sends to the guest's 5002 (`guest:port`, or none). Prints JSON. */
+function hostPeerSource(listen: string, guest: string | undefined, guestPort = 5002): string {
   return `
 const net = require('net');
 const N = ${MIB} << 20;
@@ -58,7 +60,7 @@ const srv = net.createServer((c) => {
   c.on('data', (d) => { if (!t0) t0 = process.hrtime.bigint(); n += d.length; });
   c.on('end', () => {
     out.up = n * 8 / (Number(process.hrtime.bigint() - t0) / 1e9) / 1e6; out.upBytes = n;
-    c.end(); srv.close(); down();
+    c.end(); srv.close(); ${guest === undefined ? 'console.log(JSON.stringify(out)); process.exit(0);' : 'down();'}
   });
 });
 srv.listen(5001, '${listen}');
@@ -67,7 +69,7 @@ function down() {
   let tries = 0;
   (function go() {
     const t0 = process.hrtime.bigint();
-    const c = net.connect(5002, '${guest}');
+    const c = net.connect(${guestPort}, '${guest}');
     c.on('error', () => { if (++tries < 100) setTimeout(go, 100); else { console.log(JSON.stringify(out)); process.exit(0); } });
     c.on('connect', () => c.end(data));
     c.on('close', (err) => { if (err) return; out.down = N * 8 / (Number(process.hrtime.bigint() - t0) / 1e9) / 1e6; console.log(JSON.stringify(out)); process.exit(0); });
@@ -86,7 +88,11 @@ export function spawnIn(ns: string, argv: string[], delayMs = 0): Promise<{ out:
     const p = spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    const timer = setTimeout(() => p.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    // A hung run is killed; its children may keep the pipes open, so do not wait for them.
+    const timer = setTimeout(() => {
+      p.kill('SIGKILL');
+      setTimeout(() => resolve({ out, err, code: null }), 1000);
+    }, RUN_TIMEOUT_MS);
     p.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
     p.stderr.on('data', (d: Buffer) => (err += d.toString('latin1')));
     p.on('close', (code) => {
@@ -117,14 +123,19 @@ export function umlArgs(dir: string, img: string, name: string, vec: string): st
   return [umlBin, `ubd0=${join(dir, `${name}.cow`)},${img}`, 'root=/dev/ubda', 'rw', 'init=/init', 'mem=64M', 'con=null', 'con0=fd:0,fd:1', `umid=${name}`, `uml_dir=${dir}/`, vec];
 }
 
-async function guestToHost(ns: string, who: string, guestArgv: string[]): Promise<Result> {
-  const host = spawnIn(ns, [process.execPath, '-e', hostPeerSource(HOST, GUEST)]);
+async function guestToHost(ns: string, who: string, guestArgv: string[], listen = HOST, guest: string | null = GUEST, guestPort = 5002): Promise<Result> {
+  const host = spawnIn(ns, [process.execPath, '-e', hostPeerSource(listen, guest ?? undefined, guestPort)]);
   const g = await spawnIn(ns, guestArgv);
   const h = await host;
   if (!g.out.includes('net-bench-done')) throw new Error(`${who}: the guest did not finish (${g.code}):\n${g.out.slice(-1500)}\n${g.err.slice(-1500)}`);
-  const r = JSON.parse(h.out.trim().split('\n').pop() ?? '{}') as { up?: number; down?: number; upBytes?: number };
-  if (r.up === undefined || r.down === undefined || r.upBytes !== MIB << 20) throw new Error(`${who}: incomplete transfer: ${h.out} ${h.err}`);
-  return { up: r.up, down: r.down, rtt: rttOf(who, g.out) };
+  let r: { up?: number; down?: number; upBytes?: number };
+  try {
+    r = JSON.parse(h.out.trim().split('\n').pop() || '{}');
+  } catch {
+    throw new Error(`${who}: the host peer said: ${h.out.slice(-500)} ${h.err.slice(-500)}`);
+  }
+  if (r.up === undefined || (guest !== null && r.down === undefined) || r.upBytes !== MIB << 20) throw new Error(`${who}: incomplete transfer: ${h.out} ${h.err} | guest: ${g.out.slice(-300)} ${g.err.slice(-600)}`.replace(/\n/g, ' / '));
+  return { up: r.up, down: r.down ?? NaN, rtt: g.out.includes('rtt ') ? rttOf(who, g.out) : NaN };
 }
 
 /** Two instances on one tunnel: B sends to A's host-style peer role is played by A's guest. */
@@ -150,11 +161,12 @@ function pairScripts(ifname: string, bb: string): { a: string; b: string } {
     `while [ ! -s /tmp/r${port} ]; do ${bb}sleep 0.01; done; T0=$(${bb}cut -d' ' -f1 /proc/uptime)`,
     `wait $P; exec 3>&-; T1=$(${bb}cut -d' ' -f1 /proc/uptime)`,
     `echo "${tag} $(${bb}awk -v n=$(${bb}wc -c < /tmp/r${port}) -v a=$T0 -v b=$T1 'BEGIN{printf "%.1f", n*8/(b-a)/1e6}')"`,
-    `for i in $(${bb}seq 100); do echo ok | ${bb}nc ${peer} ${port + 100} && break; ${bb}sleep 0.2; done`,
+    // (until, not a counted loop: the script rides on the kernel command line, 1023 bytes at most)
+    `until echo ok | ${bb}nc ${peer} ${port + 100}; do ${bb}sleep 0.2; done`,
   ];
   const send = (port: number, peer: string) => [
     `${bb}nc -l -p ${port + 100} > /dev/null &`,
-    `for i in $(${bb}seq 100); do ${bb}dd if=/dev/zero bs=65536 count=${MIB * 16} 2>/dev/null | ${bb}nc ${peer} ${port} && break; ${bb}sleep 0.3; done`,
+    `until ${bb}dd if=/dev/zero bs=65536 count=${MIB * 16} 2>/dev/null | ${bb}nc ${peer} ${port}; do ${bb}sleep 0.3; done`,
     'wait',
   ];
   const up = (self: string) => `${bb}ip link set ${ifname} up && ${bb}ip addr add ${self}/24 dev ${ifname}`;
@@ -171,7 +183,7 @@ function pairScripts(ifname: string, bb: string): { a: string; b: string } {
   };
 }
 
-export const TUNNELS = {
+export const TUNNELS: Record<string, { a: string; b: string }> = {
   l2tpv3: {
     a: 'vec0:transport=l2tpv3,udp=1,src=127.0.0.1,dst=127.0.0.1,srcport=1706,dstport=1707,rx_session=1,tx_session=2',
     b: 'vec0:transport=l2tpv3,udp=1,src=127.0.0.1,dst=127.0.0.1,srcport=1707,dstport=1706,rx_session=2,tx_session=1',
@@ -180,12 +192,15 @@ export const TUNNELS = {
     a: 'vec0:transport=gre,src=127.0.0.1,dst=127.0.0.2,rx_key=1,tx_key=2',
     b: 'vec0:transport=gre,src=127.0.0.2,dst=127.0.0.1,rx_key=2,tx_key=1',
   },
+  // The legacy transports: a port each on Debian's uml_switch (started below), and UML's default multicast group.
+  daemon: { a: 'eth0=daemon,,unix,SWITCH', b: 'eth0=daemon,,unix,SWITCH' },
+  mcast: { a: 'eth0=mcast', b: 'eth0=mcast' },
 };
 
 export async function runNetBench(log: (s: string) => void = console.log): Promise<Record<string, Result>> {
   if (process.getuid?.() !== 0) throw new Error('the network benchmark makes namespaces and taps: run it as root');
   checkQemu();
-  const umlMissing = realUmlMissing('/usr/bin/uml_mconsole');
+  const umlMissing = process.env.NET_BENCH_NO_UML ? 'left out (NET_BENCH_NO_UML)' : realUmlMissing('/usr/bin/uml_mconsole');
   const dir = mkdtempSync(join(tmpdir(), 'tuml-netbench-'));
   const ns = `tnbench${process.pid}`;
   const samples: Record<string, Result[]> = {};
@@ -201,6 +216,24 @@ export async function runNetBench(log: (s: string) => void = console.log): Promi
   const { kernel, initrd } = defaultImage();
   try {
     sh(`ip netns add ${ns} && ip -n ${ns} link set lo up && ip -n ${ns} tuntap add tap0 mode tap && ip -n ${ns} addr add ${HOST}/24 dev tap0 && ip -n ${ns} link set tap0 up`);
+    // mcast needs a multicast route; passt and QEMU's user network need a routable interface
+    // (a veth with a default route nothing answers) and ping sockets for the guest's ICMP.
+    sh(`ip -n ${ns} link set lo multicast on && ip -n ${ns} route add 224.0.0.0/4 dev lo`);
+    sh(`ip -n ${ns} link add bv0 type veth peer name bv1 && ip -n ${ns} addr add 192.0.2.1/24 dev bv0 && ip -n ${ns} link set bv0 up && ip -n ${ns} link set bv1 up && ip -n ${ns} route add default via 192.0.2.254`);
+    sh(`ip netns exec ${ns} sysctl -qw net.ipv4.ping_group_range='0 2147483647'`);
+    const ctl = join(dir, 'switch.ctl');
+    const sw = spawn('ip', ['netns', 'exec', ns, 'uml_switch', '-unix', ctl], { stdio: 'ignore' });
+    for (let i = 0; i < 100 && spawnSync('test', ['-S', ctl]).status !== 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (const v of Object.values(TUNNELS)) {
+      v.a = v.a.replace('SWITCH', ctl);
+      v.b = v.b.replace('SWITCH', ctl);
+    }
+    void sw;
+    // The user-mode networks: guest → host's loopback through 10.0.2.2 (passt maps it, as QEMU's slirp does).
+    const userScript = guestScript('eth0', '', '10.0.2.2', undefined, false, false);
+    const qemuUser = [QEMU, '-M', 'virt', '-nographic', '-no-reboot', '-m', '64M', '-kernel', kernel, '-initrd', initrd,
+      '-append', `console=hvc0 tuml.dhcp=eth0 tuml.exec=${encodeExec(['sh', '-c', userScript])} `,
+      '-netdev', 'user,id=n0', '-device', 'virtio-net-device,netdev=n0'];
     const script = guestScript('eth0', '');
     const qemuArgs = [QEMU, '-M', 'virt', '-nographic', '-no-reboot', '-m', '64M', '-kernel', kernel, '-initrd', initrd,
       '-append', `console=hvc0 tuml.exec=${encodeExec(['sh', '-c', script])} `,
@@ -211,21 +244,31 @@ export async function runNetBench(log: (s: string) => void = console.log): Promi
       a: umlImage(dir, 'paira', pairScripts('vec0', '/bin/busybox ').a),
       b: umlImage(dir, 'pairb', pairScripts('vec0', '/bin/busybox ').b),
     };
+    // Real UML names legacy devices eth<N>.
+    const umlPairEth = umlMissing ? undefined : {
+      a: umlImage(dir, 'pairea', pairScripts('eth0', '/bin/busybox ').a),
+      b: umlImage(dir, 'paireb', pairScripts('eth0', '/bin/busybox ').b),
+    };
+    const only = process.env.NET_BENCH_ONLY?.split(',');
+    const want = (k: string) => !only || only.includes(k);
     for (let i = 0; i < RUNS; i++) {
-      add('tap tuml', await guestToHost(ns, 'tuml', [process.execPath, tumlJs(), 'mem=64M', 'vec0:transport=tap,ifname=tap0,depth=128,gro=1', '--', 'sh', '-c', script]));
-      await anchor('tap QEMU', () => guestToHost(ns, 'QEMU', qemuArgs));
-      if (umlImg) {
+      if (want('tap')) add('tap tuml', await guestToHost(ns, 'tuml', [process.execPath, tumlJs(), 'mem=64M', 'vec0:transport=tap,ifname=tap0,depth=128,gro=1', '--', 'sh', '-c', script]));
+      if (want('tap')) await anchor('tap QEMU', () => guestToHost(ns, 'QEMU', qemuArgs));
+      if (umlImg && want('tap')) {
         rmSync(join(dir, 'tapguest.cow'), { force: true });
         await anchor('tap UML', () => guestToHost(ns, 'real UML', umlArgs(dir, umlImg, 'tapguest', 'vec0:transport=tap,ifname=tap0,depth=128,gro=1')));
       }
+      if (want('user')) add('user tuml', await guestToHost(ns, 'tuml passt', [process.execPath, tumlJs(), 'mem=64M', 'eth0=passt', '--', 'sh', '-c', userScript], '127.0.0.1', null));
+      if (want('user')) await anchor('user QEMU', () => guestToHost(ns, 'QEMU -nic user', qemuUser, '127.0.0.1', null));
       for (const [t, v] of Object.entries(TUNNELS)) {
+        if (!want(t)) continue;
         add(`${t} tuml`, await pair(`tuml ${t}`, ns,
           [process.execPath, tumlJs(), 'mem=64M', v.a, '--', 'sh', '-c', pairs.a],
           [process.execPath, tumlJs(), 'mem=64M', v.b, '--', 'sh', '-c', pairs.b]));
         if (umlPair) {
-          rmSync(join(dir, 'paira.cow'), { force: true });
-          rmSync(join(dir, 'pairb.cow'), { force: true });
-          await anchor(`${t} UML`, () => pair(`real UML ${t}`, ns, umlArgs(dir, umlPair.a, 'paira', v.a), umlArgs(dir, umlPair.b, 'pairb', v.b)));
+          for (const c of ['paira', 'pairb', 'pairea', 'paireb']) rmSync(join(dir, `${c}.cow`), { force: true });
+          const img = v.a.startsWith('eth') ? umlPairEth! : umlPair;
+          await anchor(`${t} UML`, () => pair(`real UML ${t}`, ns, umlArgs(dir, img.a, img.a === umlPair.a ? 'paira' : 'pairea', v.a), umlArgs(dir, img.b, img.b === umlPair.b ? 'pairb' : 'paireb', v.b)));
         }
       }
     }
@@ -242,11 +285,11 @@ export async function runNetBench(log: (s: string) => void = console.log): Promi
   }
   const res: Record<string, Result> = {};
   for (const [k, rs] of Object.entries(samples)) res[k] = { up: median(rs.map((r) => r.up)), down: median(rs.map((r) => r.down)), rtt: median(rs.map((r) => r.rtt)) };
-  const f = (x: number | undefined) => (x === undefined ? '      -' : x.toFixed(x < 10 ? 2 : 1).padStart(7));
-  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '     -' : `${(a / b).toFixed(3).padStart(6)}x`);
-  log(`net (TCP ${MIB} MiB each way with busybox nc, ping -c 20 -i 0.2; medians of ${RUNS} runs; tap: guest ↔ host, tunnels: instance ↔ instance on loopback${umlMissing ? `; real UML: ${umlMissing}` : ''})`);
+  const f = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '      -' : x.toFixed(x < 10 ? 2 : 1).padStart(7));
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || Number.isNaN(a / b) ? '     -' : `${(a / b).toFixed(3).padStart(6)}x`);
+  log(`net (TCP ${MIB} MiB each way with busybox nc, ping -c 20 -i 0.2; medians of ${RUNS} runs; tap: guest ↔ host; l2tpv3, gre, daemon (Debian's uml_switch), mcast: instance ↔ instance on loopback; user: guest → host loopback via 10.0.2.2, tuml eth0=passt vs QEMU -nic user${umlMissing ? `; real UML: ${umlMissing}` : ''})`);
   log('  path    metric             tuml     QEMU  tuml/QEMU      UML  tuml/UML');
-  for (const path of ['tap', 'l2tpv3', 'gre']) {
+  for (const path of ['tap', 'l2tpv3', 'gre', 'daemon', 'mcast', 'user']) {
     const t = res[`${path} tuml`];
     const q = res[`${path} QEMU`];
     const u = res[`${path} UML`];

@@ -1,5 +1,5 @@
 // The one place where a parsed UML configuration meets the host: it reads the boot images,
-// runs the drivers (src/uml/drivers/: ubd, line, exec, hostfs, vec; mconsole once the machine exists) in
+// runs the drivers (src/uml/drivers/: ubd, line, exec, hostfs, net; mconsole once the machine exists) in
 // order, lays their devices out on the board and builds the machine from what they give.
 // It also watches the kernel console for panics, which end the run as UML's process ends.
 
@@ -16,7 +16,7 @@ import { MAX_CMDLINE, type MachineConfig } from './cmdline/index.js';
 import { type BuildContext, DriverError, type DriverInstance, type Placed } from './drivers/driver.js';
 import { buildExec } from './drivers/exec.js';
 import { HOSTFS_CHANNELS, buildHostfs } from './drivers/hostfs.js';
-import { buildVec } from './drivers/vec.js';
+import { buildNet } from './drivers/net.js';
 import { type LineDriver, buildLines } from './drivers/line.js';
 import { startMconsole } from './drivers/mconsole.js';
 import { type UbdDriver, buildUbd } from './drivers/ubd.js';
@@ -34,6 +34,8 @@ export interface WireOptions {
   log: (line: string) => void;
   /** Empty disk slots to reserve for ubd units added while running (`ubd.config`); default 0. */
   ubdHotplugSlots?: number;
+  /** Spare network slots (no carrier) for `config ethN=` / `config vecN:`; default 0. */
+  netHotplugSlots?: number;
   /** The instance directory and mconsole socket (default: on, as UML). */
   mconsole?: boolean;
   /** The guest watchdog's timeout (UML: 60 s); for tests. */
@@ -117,6 +119,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     config,
     log: opts.log,
     ubdHotplugSlots: opts.ubdHotplugSlots ?? 0,
+    netHotplugSlots: opts.netHotplugSlots ?? 0,
     addPort: (name, backend) => {
       if (!lines) throw new Error('named ports exist once the line driver is built');
       return lines.addPort(name, backend);
@@ -128,7 +131,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
     drivers.push((lineDriver = lines = await buildLines(ctx, watchKernelConsole)));
     drivers.push(buildExec(ctx));
     drivers.push(buildHostfs(ctx));
-    drivers.push(buildVec(ctx));
+    drivers.push(buildNet(ctx));
   } catch (e) {
     await disposeAll();
     if (e instanceof DriverError) throw new WireError(e.message);

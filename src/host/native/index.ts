@@ -39,6 +39,7 @@ interface Addon {
   lockHolder(fd: number, kind: LockKind, start?: number, len?: number): number | null;
   fallocate(fd: number, mode: number, offset: number, len: number): void;
   socket(domain: number, type: number, protocol?: number): number;
+  socketPair(domain: number, type: number): [number, number];
   bindUnix(fd: number, path: string | Uint8Array): void;
   connectUnix(fd: number, path: string | Uint8Array): void;
   sendToUnix(fd: number, buf: Uint8Array, path?: string | Uint8Array | null): number;
@@ -71,6 +72,7 @@ interface Addon {
   bindInet(fd: number, addr: Uint8Array, port: number): void;
   connectInet(fd: number, addr: Uint8Array, port: number): void;
   setSockOptInt(fd: number, level: number, name: number, value: number): void;
+  setSockOptBytes(fd: number, level: number, name: number, value: Uint8Array): void;
   attachFilter(fd: number, program: Uint8Array): void;
   tunSetOffload(fd: number, flags: number): void;
   tunSetVnetHdrSz(fd: number, size: number): void;
@@ -79,7 +81,10 @@ interface Addon {
     | 'SOL_SOCKET' | 'SOL_PACKET' | 'IPPROTO_IP' | 'IPPROTO_IPV6' | 'IPPROTO_UDP'
     | 'PACKET_VNET_HDR' | 'PACKET_QDISC_BYPASS' | 'ETH_P_ALL'
     | 'TUN_F_CSUM' | 'TUN_F_TSO4' | 'TUN_F_TSO6' | 'TUN_F_TSO_ECN'
-    | 'SO_RCVBUF' | 'SO_SNDBUF' | 'IPV6_V6ONLY',
+    | 'SO_RCVBUF' | 'SO_SNDBUF' | 'IPV6_V6ONLY'
+    | 'SO_REUSEADDR' | 'SO_RCVTIMEO' | 'SO_SNDTIMEO'
+    | 'IP_MULTICAST_LOOP' | 'IP_MULTICAST_TTL' | 'IP_ADD_MEMBERSHIP'
+    | 'PACKET_ADD_MEMBERSHIP' | 'PACKET_MR_PROMISC',
     number
   >;
   Poller: new (fd: number, cb: (err: number, readable: boolean, writable: boolean) => void) => Poller;
@@ -192,6 +197,11 @@ export function fallocate(fd: number, mode: number, offset: number, len: number)
 /** A socket, always non-blocking and close-on-exec. */
 export function socket(domain: number, type: number, protocol = 0): number {
   return addon.socket(domain, type, protocol);
+}
+
+/** A connected pair, both ends non-blocking and close-on-exec. */
+export function socketPair(domain: number, type: number): [number, number] {
+  return addon.socketPair(domain, type);
 }
 
 /** A path beginning with NUL (string or bytes) is an abstract address. */
@@ -346,6 +356,10 @@ export function connectInet(fd: number, addr: Uint8Array, port = 0): void {
 }
 export function setSockOptInt(fd: number, level: number, name: number, value: number): void {
   addon.setSockOptInt(fd, level, name, value);
+}
+/** An option whose value is a struct (ip_mreq, timeval), given as its bytes. */
+export function setSockOptBytes(fd: number, level: number, name: number, value: Uint8Array): void {
+  addon.setSockOptBytes(fd, level, name, value);
 }
 /** SO_ATTACH_FILTER with a classic BPF program (8-byte instructions, host order). */
 export function attachFilter(fd: number, program: Uint8Array): void {

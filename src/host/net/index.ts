@@ -1,4 +1,4 @@
-// The vector transports by name: each opens the host side of one vec<N> (src/uml/drivers/vec.ts
+// The vector transports by name: each opens the host side of one vec<N> (src/uml/drivers/net.ts
 // puts a virtio-net device in front of it).
 
 import type { NetBackend } from '../../virtio/net.js';
@@ -34,5 +34,42 @@ export function openTransport(name: string, c: VecConfig, mac: Uint8Array, log: 
       return openFd(name, c, log);
     default:
       throw new NetOpenError(`${name}: transport=${c.transport} is not implemented yet`);
+  }
+}
+
+import type { EthConfig } from './spec.js';
+import { openTuntap } from './tuntap.js';
+import { openSwitchPort, controlRequest } from './daemon.js';
+import { openUmcast } from './umcast.js';
+import { openSlirp } from './slirp.js';
+import { openPasst } from './passt.js';
+import { openVde } from './vde.js';
+import { openPcap } from './pcap.js';
+
+export type { EthConfig } from './spec.js';
+
+/** Opens the transport of one eth<N>; throws NetOpenError with a one-line message. */
+export function openEthTransport(name: string, c: EthConfig, mac: Uint8Array, log: (line: string) => void): NetBackend & { close(): void } {
+  const s = c.settings;
+  switch (s.kind) {
+    case 'tuntap':
+      return openTuntap(name, s, log);
+    case 'daemon':
+      log(`daemon backend (uml_switch version 3) - ${s.sockType}:${s.ctl}`);
+      if (s.sockType !== 'unix') throw new NetOpenError(`${name}: daemon: socket type '${s.sockType}' is not supported (only unix)`);
+      return openSwitchPort(name, s.ctl, 'daemon_open', controlRequest, log);
+    case 'mcast':
+    case 'ucast':
+      return openUmcast(name, s, mac, log);
+    case 'slirp':
+      return openSlirp(name, s, mac, log);
+    case 'passt':
+      return openPasst(name, s, log);
+    case 'vde':
+      return openVde(name, s, log);
+    case 'pcap':
+      return openPcap(name, s, log);
+    default:
+      throw new NetOpenError(`${name}: transport ${c.transport} is not implemented yet`);
   }
 }

@@ -13,8 +13,11 @@ import { DatagramPump } from './pump.js';
 
 const TUN = '/dev/net/tun';
 
-/** Opens the tap named by ifname= (or a new `tapXXXXXX`); returns the fd and the name. */
-export function openTapFd(name: string, ifname: string | undefined): { fd: number; ifname: string } {
+/**
+ * Opens the tap named by ifname= (or a new `tapXXXXXX`); returns the fd and the name.
+ * The legacy tuntap transport passes `vnet` false: plain Ethernet frames, as UML's.
+ */
+export function openTapFd(name: string, ifname: string | undefined, vnet = true): { fd: number; ifname: string } {
   let fd: number;
   try {
     fd = openSync(TUN, fsc.O_RDWR | fsc.O_NONBLOCK);
@@ -22,12 +25,12 @@ export function openTapFd(name: string, ifname: string | undefined): { fd: numbe
     if (isPermission(e)) throw privilegeError(name, `opening ${TUN}`, 'CAP_NET_ADMIN', ifname ?? 'tap0', errorCode(e));
     throw new NetOpenError(`${name}: uml_tap: failed to open tun device (${errorCode(e)})`);
   }
-  const flags = native.IFF_TAP | native.IFF_NO_PI | native.IFF_VNET_HDR;
+  const flags = native.IFF_TAP | native.IFF_NO_PI | (vnet ? native.IFF_VNET_HDR : 0);
   for (let attempt = 0; ; attempt++) {
     const want = ifname ?? `tap${randomName()}`;
     try {
       const got = native.tunSetIff(fd, want, flags);
-      native.tunSetVnetHdrSz(fd, 10);
+      if (vnet) native.tunSetVnetHdrSz(fd, 10);
       return { fd, ifname: got };
     } catch (e) {
       // A random name already taken: try another, as UML does.

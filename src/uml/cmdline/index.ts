@@ -1,6 +1,6 @@
 // UML's command line (the spec's command-line.md), turned into a typed MachineConfig.
 // Every argument is offered to the drivers' switches (switch.ts; the program's own here,
-// ubd.ts, channel.ts for the lines, mconsole.ts, hostfs.ts, vec.ts), as UML's __setup table does; what no
+// ubd.ts, channel.ts for the lines, mconsole.ts, hostfs.ts, vec.ts, eth.ts), as UML's __setup table does; what no
 // switch claims joins the guest kernel command line, in order, separated by single spaces.
 
 import { LINE_SWITCHES, type LineConfig, NR_CONSOLES, NR_SERIAL } from './channel.js';
@@ -10,6 +10,7 @@ import { type Draft, type Switch, prefixSwitch } from './switch.js';
 import { UBD_SWITCHES, type UbdConfig } from './ubd.js';
 import { HOSTFS_SWITCHES, type HostfsConfig, hostfsRootArg } from './hostfs.js';
 import { VEC_SWITCHES, type VecConfig } from './vec.js';
+import { ETH_SWITCHES, type EthConfig } from './eth.js';
 import { DEFAULT_XTERM_SETTINGS, type XtermOption } from './xterm.js';
 
 export { helpText } from './help.js';
@@ -64,6 +65,8 @@ export interface MachineConfig {
   ubdSync?: boolean;
   /** Vector network devices (vec<N>:), in unit order. */
   vec?: VecConfig[];
+  /** Legacy network devices (eth<N>=), in unit order. */
+  eth?: EthConfig[];
   /** The guest kernel command line. */
   cmdline: string;
   /** `hostfs=`: the confinement root of hostfs mounts (absent: the host's `/`). */
@@ -103,6 +106,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     ubdSeen: new Set(),
     ubdSync: false,
     vec: [],
+    eth: [],
     kernel: [],
     warnings: [],
   };
@@ -126,7 +130,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     const e = sw.take(arg, d);
     if (e) return err(e);
   }
-  const { memBytes, initrd, kernelImage, umid, umlDir, mconsoleNotify, noreboot, lineDefault, lineSet, xterm, sslNonRaw, ubd, ubdSync, hostfs, vec, kernel, warnings } = d;
+  const { memBytes, initrd, kernelImage, umid, umlDir, mconsoleNotify, noreboot, lineDefault, lineSet, xterm, sslNonRaw, ubd, ubdSync, hostfs, vec, eth, kernel, warnings } = d;
   const rootArg = hostfsRootArg(kernel);
   if (rootArg) kernel.push(rootArg);
   const root = lastValue(kernel, 'root=');
@@ -175,6 +179,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
   };
   if (ubdSync) config.ubdSync = true;
   if (vec.length) config.vec = vec.sort((a, b) => a.unit - b.unit);
+  if (eth.length) config.eth = eth.sort((a, b) => a.unit - b.unit);
   if (initrd !== undefined) config.initrd = initrd;
   if (kernelImage !== undefined) config.kernel = kernelImage;
   if (root !== undefined) config.root = root;
@@ -226,7 +231,6 @@ function lastValue(args: readonly string[], key: string): string | undefined {
  * passed to the guest kernel, where it would vanish into "Unknown kernel command line parameters".
  */
 function notImplemented(arg: string): string | undefined {
-  if (/^eth\d*=/.test(arg) || /^eth\d+$/.test(arg)) return 'network devices (eth) are not implemented yet';
   if (arg.startsWith('time-travel')) return 'time-travel is not implemented';
   if (arg.startsWith('dtb=')) return 'tuml builds the device tree itself; dtb= is not supported';
   if (arg.startsWith('iomem=')) return 'iomem regions are not implemented';
@@ -264,4 +268,4 @@ const CORE_SWITCHES: Switch[] = [
 ];
 
 /** Every driver's switches, in the order they are offered an argument. */
-const SWITCHES: Switch[] = [...CORE_SWITCHES, ...MCONSOLE_SWITCHES, ...UBD_SWITCHES, ...LINE_SWITCHES, ...HOSTFS_SWITCHES, ...VEC_SWITCHES];
+const SWITCHES: Switch[] = [...CORE_SWITCHES, ...MCONSOLE_SWITCHES, ...UBD_SWITCHES, ...LINE_SWITCHES, ...HOSTFS_SWITCHES, ...VEC_SWITCHES, ...ETH_SWITCHES];

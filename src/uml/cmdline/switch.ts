@@ -6,7 +6,7 @@
 import type { LineConfig } from '../../host/chan/spec.js';
 import type { HostfsConfig } from './hostfs.js';
 import type { UbdConfig } from './ubd.js';
-import type { VecConfig } from '../../host/net/spec.js';
+import type { EthConfig, VecConfig } from '../../host/net/spec.js';
 import type { XtermOption } from './xterm.js';
 
 /** What the switches build up while the arguments are read. */
@@ -27,6 +27,7 @@ export interface Draft {
   ubdSync: boolean;
   hostfs?: HostfsConfig;
   vec: VecConfig[];
+  eth: EthConfig[];
   /** The guest kernel's arguments so far. */
   kernel: string[];
   /** Non-fatal remarks, one line each. */

@@ -18,6 +18,8 @@ export interface BuildContext {
   log(line: string): void;
   /** Empty disk slots to reserve for disks added while running. */
   readonly ubdHotplugSlots: number;
+  /** Spare network slots (no carrier) to reserve for NICs added while running. */
+  readonly netHotplugSlots?: number;
   /** A named virtio-console port (the line driver provides them; available to drivers built after it). */
   addPort(name: string, backend: ConsoleBackend): ConsolePort;
 }
