@@ -43,7 +43,7 @@ test('mconsole config eth0=ucast into a spare NIC talks to real UML; remove eth0
       return out.includes('READY-42');
     });
     // Two spare NICs, no carrier.
-    sh('echo "links $(ls /sys/class/net | grep -c eth) carrier $(cat /sys/class/net/eth0/carrier 2>&1)"');
+    sh('echo "links $(ls /sys/class/net | grep -c ^eth) carrier $(cat /sys/class/net/eth0/carrier 2>&1)"');
     await until(async () => /links 2 carrier/.test(out));
 
     const q = await mc('config', 'eth0');
