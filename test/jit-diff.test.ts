@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { Exit, Hart, RAM_BASE } from '../src/cpu/hart.js';
 import { coreModule } from '../src/host/wasm.js';
 import { runBareMetal } from '../src/baremetal/index.js';
+import { buildCpuBench } from '../bench/cpu/run.js';
 
 // ---- encoders ----
 const R = (f7: number, rs2: number, rs1: number, f3: number, rd: number, op: number) =>
@@ -238,9 +239,11 @@ test('code that rewrites itself runs the new code on both engines', async () => 
 });
 
 test('the CPU benchmark gives the same output and instruction count on both engines', async (t) => {
-  const elfPath = new URL('../../build/bench/cpu.elf', import.meta.url);
-  if (!existsSync(elfPath)) {
-    t.skip('build/bench/cpu.elf not built (npm run bench -- cpu builds it)');
+  let elfPath: string;
+  try {
+    elfPath = buildCpuBench();
+  } catch (e) {
+    t.skip((e as Error).message.split('\n')[0]);
     return;
   }
   const elf = new Uint8Array(readFileSync(elfPath));
