@@ -4,7 +4,7 @@
 // must be equal. Then a real program (the bare-metal CPU benchmark) on both engines.
 
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Exit, Hart, RAM_BASE } from '../src/cpu/hart.js';
 import { coreModule } from '../src/host/wasm.js';
