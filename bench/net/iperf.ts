@@ -43,7 +43,8 @@ function clientScript(iperf: string, bb: string, ifname: string, peer: string, s
     `${bb}ping -c 1 -w 60 ${peer} >/dev/null`,
     // The server may still be starting: retry the first connection.
     `for i in $(${bb}seq 50); do ${iperf} -c ${peer} -t ${SECONDS} -f m > /tmp/up 2>&1 && break; ${bb}sleep 0.2; done; ${bb}cat /tmp/up`,
-    `${iperf} -c ${peer} -t ${SECONDS} -f m -R`,
+    // A one-shot server (the tunnel rows) is restarting after the first test: retry here too.
+    `for i in $(${bb}seq 50); do ${iperf} -c ${peer} -t ${SECONDS} -f m -R > /tmp/down 2>&1 && break; ${bb}sleep 0.2; done; ${bb}cat /tmp/down`,
     'echo iperf-done',
   ].join('\n');
 }
