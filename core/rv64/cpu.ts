@@ -28,7 +28,8 @@ import {
   opcode, rdOf, rs1Of, rs2Of, funct3, funct5, funct6, funct7, csrOf, immI, immS, immB, immU, immJ, immI32, shamt5,
 } from "./decode";
 
-@inline function mulhu(a: u64, b: u64): u64 {
+// High halves of 64x64 products; shared with the translator's imports (jit.ts).
+@inline export function mulhu(a: u64, b: u64): u64 {
   const a0 = a & 0xffffffff;
   const a1 = a >>> 32;
   const b0 = b & 0xffffffff;
@@ -41,14 +42,14 @@ import {
   return p11 + (p01 >>> 32) + (p10 >>> 32) + (mid >>> 32);
 }
 
-@inline function mulh(a: u64, b: u64): u64 {
+@inline export function mulh(a: u64, b: u64): u64 {
   let r = mulhu(a, b);
   if (<i64>a < 0) r -= b;
   if (<i64>b < 0) r -= a;
   return r;
 }
 
-@inline function mulhsu(a: u64, b: u64): u64 {
+@inline export function mulhsu(a: u64, b: u64): u64 {
   let r = mulhu(a, b);
   if (<i64>a < 0) r -= b;
   return r;

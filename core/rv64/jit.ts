@@ -16,7 +16,7 @@ import {
 } from "./mmu";
 import { csrRead, csrWrite, takeTrap } from "./csr";
 import { execFp } from "./fpu";
-import { amo } from "./cpu";
+import { amo, mulh, mulhsu, mulhu } from "./cpu";
 
 // Unsigned little-endian value of `size` (1, 2, 4, 8) bytes at va.
 // Generated code stores run()'s budget in JIT_LEFT before a slow path (CLINT reads of
@@ -35,29 +35,15 @@ export function jitStore(va: u64, v: u64, size: u32): void {
 }
 
 export function jitMulhu(a: u64, b: u64): u64 {
-  const a0 = a & 0xffffffff;
-  const a1 = a >>> 32;
-  const b0 = b & 0xffffffff;
-  const b1 = b >>> 32;
-  const p00 = a0 * b0;
-  const p01 = a0 * b1;
-  const p10 = a1 * b0;
-  const p11 = a1 * b1;
-  const mid = (p00 >>> 32) + (p01 & 0xffffffff) + (p10 & 0xffffffff);
-  return p11 + (p01 >>> 32) + (p10 >>> 32) + (mid >>> 32);
+  return mulhu(a, b);
 }
 
 export function jitMulh(a: u64, b: u64): u64 {
-  let r = jitMulhu(a, b);
-  if (<i64>a < 0) r -= b;
-  if (<i64>b < 0) r -= a;
-  return r;
+  return mulh(a, b);
 }
 
 export function jitMulhsu(a: u64, b: u64): u64 {
-  let r = jitMulhu(a, b);
-  if (<i64>a < 0) r -= b;
-  return r;
+  return mulhsu(a, b);
 }
 
 // One AMO, LR or SC instruction (opcode 0x2f) with rs1's and rs2's values.
