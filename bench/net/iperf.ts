@@ -12,7 +12,7 @@ import { packageRoot } from '../../src/host/wasm.js';
 import { encodeExec } from '../../src/uml/cmdline/index.js';
 import { QEMU, checkQemu, defaultImage, median } from '../boot/linux.js';
 import { realUmlMissing, stageUmlRoot } from '../../test/helpers/real-uml.js';
-import { TUNNELS, sh, spawnIn, tumlJs, umlArgs } from './run.js';
+import { TUNNELS, dropNetns, fmtRate, makeNetns, ratio, sh, spawnIn, tumlJs, umlArgs } from './run.js';
 
 const RUNS = Number(process.env.NET_BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.IPERF_SECONDS ?? 4);
@@ -97,7 +97,7 @@ export async function runIperfBench(log: (s: string) => void = console.log): Pro
   };
   const riscvIperf = '/usr/local/bin/iperf3';
   try {
-    sh(`ip netns add ${ns} && ip -n ${ns} link set lo up && ip -n ${ns} tuntap add tap0 mode tap && ip -n ${ns} addr add ${HOST}/24 dev tap0 && ip -n ${ns} link set tap0 up`);
+    makeNetns(ns, HOST);
     const toHost = async (who: string, argv: string[]): Promise<Rates> => {
       const server = spawnIn(ns, ['iperf3', '-s', '-B', HOST]);
       try {
@@ -148,19 +148,11 @@ export async function runIperfBench(log: (s: string) => void = console.log): Pro
       }
     }
   } finally {
-    const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split('\n').filter((p) => /^\d+$/.test(p));
-    for (const pid of pids) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {}
-    }
-    spawnSync('ip', ['netns', 'del', ns]);
-    rmSync(dir, { recursive: true, force: true });
+    dropNetns(ns, dir);
   }
   const res: Record<string, Rates> = {};
   for (const [k, rs] of Object.entries(samples)) res[k] = { up: median(rs.map((r) => r.up)), down: median(rs.map((r) => r.down)) };
-  const f = (x: number | undefined) => (x === undefined ? '      -' : x.toFixed(1).padStart(7));
-  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '     -' : `${(a / b).toFixed(3).padStart(6)}x`);
+  const f = fmtRate;
   log(`iperf3 (TCP, ${SECONDS} s each way, Mbit/s at the receiver; medians of ${RUNS} runs; tap: guest ↔ host, tunnels: instance ↔ instance on loopback${umlMissing ? `; real UML: ${umlMissing}` : ''})`);
   log('  path    direction          tuml     QEMU  tuml/QEMU      UML  tuml/UML');
   for (const path of ['tap', 'l2tpv3', 'gre']) {

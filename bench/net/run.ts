@@ -197,6 +197,27 @@ export const TUNNELS: Record<string, { a: string; b: string }> = {
   mcast: { a: 'eth0=mcast', b: 'eth0=mcast' },
 };
 
+/** The bench's namespace: loopback up and a tap whose host end is `host`/24. */
+export function makeNetns(ns: string, host: string): void {
+  sh(`ip netns add ${ns} && ip -n ${ns} link set lo up && ip -n ${ns} tuntap add tap0 mode tap && ip -n ${ns} addr add ${host}/24 dev tap0 && ip -n ${ns} link set tap0 up`);
+}
+
+/** Kills whatever a run left in the namespace (real UML's helper processes), deletes it and `dir`. */
+export function dropNetns(ns: string, dir: string): void {
+  const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split('\n').filter((p) => /^\d+$/.test(p));
+  for (const pid of pids) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {}
+  }
+  spawnSync('ip', ['netns', 'del', ns]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A table cell: the figure, or '-' when there is none. */
+export const fmtRate = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '      -' : x.toFixed(x < 10 ? 2 : 1).padStart(7));
+export const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || Number.isNaN(a / b) ? '     -' : `${(a / b).toFixed(3).padStart(6)}x`);
+
 export async function runNetBench(log: (s: string) => void = console.log): Promise<Record<string, Result>> {
   if (process.getuid?.() !== 0) throw new Error('the network benchmark makes namespaces and taps: run it as root');
   checkQemu();
@@ -215,7 +236,7 @@ export async function runNetBench(log: (s: string) => void = console.log): Promi
   };
   const { kernel, initrd } = defaultImage();
   try {
-    sh(`ip netns add ${ns} && ip -n ${ns} link set lo up && ip -n ${ns} tuntap add tap0 mode tap && ip -n ${ns} addr add ${HOST}/24 dev tap0 && ip -n ${ns} link set tap0 up`);
+    makeNetns(ns, HOST);
     // mcast needs a multicast route; passt and QEMU's user network need a routable interface
     // (a veth with a default route nothing answers) and ping sockets for the guest's ICMP.
     sh(`ip -n ${ns} link set lo multicast on && ip -n ${ns} route add 224.0.0.0/4 dev lo`);
@@ -273,20 +294,11 @@ export async function runNetBench(log: (s: string) => void = console.log): Promi
       }
     }
   } finally {
-    // Whatever a killed run left behind in the namespace (real UML's helper processes).
-    const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split('\n').filter((p) => /^\d+$/.test(p));
-    for (const pid of pids) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {}
-    }
-    spawnSync('ip', ['netns', 'del', ns]);
-    rmSync(dir, { recursive: true, force: true });
+    dropNetns(ns, dir);
   }
   const res: Record<string, Result> = {};
   for (const [k, rs] of Object.entries(samples)) res[k] = { up: median(rs.map((r) => r.up)), down: median(rs.map((r) => r.down)), rtt: median(rs.map((r) => r.rtt)) };
-  const f = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '      -' : x.toFixed(x < 10 ? 2 : 1).padStart(7));
-  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || Number.isNaN(a / b) ? '     -' : `${(a / b).toFixed(3).padStart(6)}x`);
+  const f = fmtRate;
   log(`net (TCP ${MIB} MiB each way with busybox nc, ping -c 20 -i 0.2; medians of ${RUNS} runs; tap: guest ↔ host; l2tpv3, gre, daemon (Debian's uml_switch), mcast: instance ↔ instance on loopback; user: guest → host loopback via 10.0.2.2, tuml eth0=passt vs QEMU -nic user${umlMissing ? `; real UML: ${umlMissing}` : ''})`);
   log('  path    metric             tuml     QEMU  tuml/QEMU      UML  tuml/UML');
   for (const path of ['tap', 'l2tpv3', 'gre', 'daemon', 'mcast', 'user']) {
