@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Netns, available, root, runTuml } from './helpers/netns.js';
+import { Netns, assertTransfer, available, receiverLines, root, runTuml, senderLines } from './helpers/netns.js';
 
 const script = join(root, 'images', 'net-guest.sh');
 const initrd = join(root, 'images', 'work', 'net-guest', 'initramfs.cpio.gz');
@@ -86,20 +86,14 @@ for (const v of variants) {
       'ip link set eth0 up && ip addr add 10.5.0.2/24 dev eth0',
       ...v.linux,
       `${IP} link set ${v.dev} mtu 1400 up && ${IP} addr add 10.6.0.2/24 dev ${v.dev} && echo linux-tunnel-up`,
-      'mkfifo /tmp/hold; nc -l -p 6000 < /tmp/hold > /tmp/in & exec 3> /tmp/hold; wait $!; exec 3>&-',
-      'echo "received $(wc -c < /tmp/in) $(sha256sum < /tmp/in)"',
-      'for i in $(seq 50); do echo ack | nc 10.6.0.1 6001 && break; sleep 0.2; done',
+      ...receiverLines('10.6.0.1'),
     ].join('\n'), { timeoutMs: 200_000 });
     const tuml = runTuml(ns, [v.vec], [
       'echo tuml-up',
       'ip link set eth0 mtu 1400 up && ip addr add 10.6.0.1/24 dev eth0',
       // The Linux end may still be booting: busybox ping -c 1 sends one request only.
       'for i in $(seq 90); do ping -c 1 -W 1 10.6.0.2 >/dev/null && echo ping-ok && break; done',
-      `head -c ${BYTES} /dev/urandom > /tmp/out`,
-      'echo "sent $(sha256sum < /tmp/out)"',
-      'nc -l -p 6001 > /tmp/ack &',
-      'for i in $(seq 100); do nc 10.6.0.2 6000 < /tmp/out && break; sleep 0.3; done',
-      'wait; cat /tmp/ack',
+      ...senderLines('10.6.0.2', BYTES),
       'cat /sys/class/net/eth0/statistics/rx_packets /sys/class/net/eth0/statistics/tx_packets',
     ].join('\n'), { timeoutMs: 200_000 });
     // Both sides' output in any failure: a timeout on one side says little alone.
@@ -109,11 +103,7 @@ for (const v of variants) {
     assert.equal(t.code, 0, `tuml:\n${t.out}\n${t.err}\nLinux:\n${l.out}`);
     assert.equal(l.code, 0, `Linux:\n${l.out}\n${l.err}\ntuml:\n${t.out}`);
     assert.match(t.out, /ping-ok/, `tuml:\n${t.out}\nLinux:\n${l.out}`);
-    const sent = /sent ([0-9a-f]{64})/.exec(t.out);
-    const got = /received (\d+) ([0-9a-f]{64})/.exec(l.out);
-    assert.ok(sent && got, `tuml:\n${t.out}\nLinux:\n${l.out}`);
-    assert.equal(got[1], String(BYTES));
-    assert.equal(got[2], sent[1]);
+    assertTransfer(t.out, l.out, BYTES, `tuml:\n${t.out}\nLinux:\n${l.out}`);
     assert.match(t.out, /ack/);
   });
 }

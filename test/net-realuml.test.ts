@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { Netns, available, runTuml } from './helpers/netns.js';
+import { Netns, assertTransfer, available, runTuml, senderLines } from './helpers/netns.js';
 import { realUmlMissing, stageUmlRoot, umlBin } from './helpers/real-uml.js';
 
 const missing = !available ? 'needs root to create network namespaces' : realUmlMissing('/usr/bin/uml_mconsole') || (!existsSync('/usr/sbin/mkfs.ext4') && 'needs mkfs.ext4');
@@ -83,22 +83,14 @@ for (const v of variants) {
       const c = await runTuml(ns, [v.tuml], [
         'ip link set eth0 up && ip addr add 10.0.0.2/24 dev eth0',
         'ping -c 1 -w 60 10.0.0.1 >/dev/null && echo ping-ok',
-        'nc -l -p 6001 > /tmp/ack &',
-        `head -c ${BYTES} /dev/urandom > /tmp/out`,
-        'echo "sent $(sha256sum < /tmp/out)"',
-        'for i in $(seq 100); do nc 10.0.0.1 6000 < /tmp/out && break; sleep 0.3; done',
-        'wait; cat /tmp/ack',
+        ...senderLines('10.0.0.1', BYTES),
       ].join('\n'));
       await umlExit;
       const out = readFileSync(umlOut, 'latin1');
       assert.equal(c.code, 0, c.err);
       assert.match(c.out, /ping-ok/);
       assert.match(c.out, /^ack$/m);
-      const sent = /sent ([0-9a-f]{64})/.exec(c.out);
-      const got = /received (\d+) ([0-9a-f]{64})/.exec(out);
-      assert.ok(sent && got, `tuml:\n${c.out}\nreal UML:\n${out.slice(-1500)}`);
-      assert.equal(got[1], String(BYTES));
-      assert.equal(got[2], sent[1]);
+      assertTransfer(c.out, out, BYTES, `tuml:\n${c.out}\nreal UML:\n${out.slice(-1500)}`);
     } finally {
       clearTimeout(killer);
       try {

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { Netns, available, runTuml } from './helpers/netns.js';
+import { Netns, assertTransfer, available, receiverLines, runTuml, senderLines } from './helpers/netns.js';
 
 const skip = available ? false : 'needs root to create network namespaces';
 const made: Netns[] = [];
@@ -53,29 +53,17 @@ for (const v of variants) {
     if (v.v6lo) ns.ip('addr add fd00::2/128 dev lo nodad');
     const server = runTuml(ns, [v.a], [
       'ip link set eth0 up && ip addr add 10.0.0.1/24 dev eth0',
-      // nc half-closes when its stdin ends, and the sender's nc stops at that: keep stdin open.
-      'mkfifo /tmp/hold; nc -l -p 6000 < /tmp/hold > /tmp/in & exec 3> /tmp/hold; wait $!; exec 3>&-',
-      'echo "received $(wc -c < /tmp/in) $(sha256sum < /tmp/in)"',
-      // Tell the client it may power off: its last bytes may still be in flight otherwise.
-      'for i in $(seq 50); do echo ack | nc 10.0.0.2 6001 && break; sleep 0.2; done',
+      ...receiverLines('10.0.0.2'),
     ].join('\n'));
     const client = runTuml(ns, [v.b], [
       'ip link set eth0 up && ip addr add 10.0.0.2/24 dev eth0',
       'ping -c 1 -w 60 10.0.0.1 >/dev/null && echo ping-ok',
-      `head -c ${BYTES} /dev/urandom > /tmp/out`,
-      'echo "sent $(sha256sum < /tmp/out)"',
-      'nc -l -p 6001 > /tmp/ack &',
-      'for i in $(seq 100); do nc 10.0.0.1 6000 < /tmp/out && break; sleep 0.3; done',
-      'wait; cat /tmp/ack',
+      ...senderLines('10.0.0.1', BYTES),
     ].join('\n'));
     const [s, c] = await Promise.all([server, client]);
     assert.equal(c.code, 0, c.err);
     assert.equal(s.code, 0, s.err);
     assert.match(c.out, /ping-ok/);
-    const sent = /sent ([0-9a-f]{64})/.exec(c.out);
-    const got = /received (\d+) ([0-9a-f]{64})/.exec(s.out);
-    assert.ok(sent && got, `client:\n${c.out}\nserver:\n${s.out}`);
-    assert.equal(got[1], String(BYTES));
-    assert.equal(got[2], sent[1]);
+    assertTransfer(c.out, s.out, BYTES);
   });
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { tuml } from './helpers/netns.js';
+import { assertTransfer, receiverLines, senderLines, tuml } from './helpers/netns.js';
 
 const python = spawnSync('python3', ['-c', 'import socket; socket.SOCK_SEQPACKET']).status === 0 ? 'python3' : undefined;
 const skip = python ? false : 'needs python3 for the switch and socketpair';
@@ -16,29 +16,16 @@ const dir = mkdtempSync(join(tmpdir(), 'tuml-net-unix-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const BYTES = 1 << 20;
-const SERVER = [
-  'ip link set eth0 up && ip addr add 10.0.0.1/24 dev eth0',
-  'mkfifo /tmp/hold; nc -l -p 6000 < /tmp/hold > /tmp/in & exec 3> /tmp/hold; wait $!; exec 3>&-',
-  'echo "received $(wc -c < /tmp/in) $(sha256sum < /tmp/in)"',
-  'for i in $(seq 50); do echo ack | nc 10.0.0.2 6001 && break; sleep 0.2; done',
-].join('\n');
+const SERVER = ['ip link set eth0 up && ip addr add 10.0.0.1/24 dev eth0', ...receiverLines('10.0.0.2')].join('\n');
 const CLIENT = [
   'ip link set eth0 up && ip addr add 10.0.0.2/24 dev eth0',
   'ping -c 1 -w 60 10.0.0.1 >/dev/null && echo ping-ok',
-  'nc -l -p 6001 > /tmp/ack &',
-  `head -c ${BYTES} /dev/urandom > /tmp/out`,
-  'echo "sent $(sha256sum < /tmp/out)"',
-  'for i in $(seq 100); do nc 10.0.0.1 6000 < /tmp/out && break; sleep 0.3; done',
-  'wait; cat /tmp/ack',
+  ...senderLines('10.0.0.1', BYTES),
 ].join('\n');
 
 function check(server: string, client: string): void {
   assert.match(client, /ping-ok/);
-  const sent = /sent ([0-9a-f]{64})/.exec(client);
-  const got = /received (\d+) ([0-9a-f]{64})/.exec(server);
-  assert.ok(sent && got, `client:\n${client}\nserver:\n${server}`);
-  assert.equal(got[1], String(BYTES));
-  assert.equal(got[2], sent[1]);
+  assertTransfer(client, server, BYTES);
 }
 
 /** Runs a python script that starts both instances; it prints their results as JSON. */

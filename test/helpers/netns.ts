@@ -2,6 +2,7 @@
 // interfaces it needs, and deletes it afterwards (also on failure). Traffic stays
 // inside them. Needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN); `available` says if we have it.
 
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,4 +127,38 @@ export function guestScript(addr: string, host: string, hostPort: number, guestP
     'wait',
     `echo "guest-received $(wc -c < /tmp/in) $(sha256sum < /tmp/in)"`,
   ].join('\n');
+}
+
+/**
+ * The receiving guest's half of a one-way TCP transfer on port 6000: prints
+ * `received <bytes> <sha256>`, then acks to `peer`:6001 so the sender may power off (its
+ * last bytes may still be in flight otherwise).
+ */
+export function receiverLines(peer: string): string[] {
+  return [
+    // nc half-closes when its stdin ends, and the sender's nc stops at that: keep stdin open.
+    'mkfifo /tmp/hold; nc -l -p 6000 < /tmp/hold > /tmp/in & exec 3> /tmp/hold; wait $!; exec 3>&-',
+    'echo "received $(wc -c < /tmp/in) $(sha256sum < /tmp/in)"',
+    `for i in $(seq 50); do echo ack | nc ${peer} 6001 && break; sleep 0.2; done`,
+  ];
+}
+
+/** The sending guest's half: `bytes` random bytes to `peer`:6000 (`sent <sha256>`), then waits for the ack. */
+export function senderLines(peer: string, bytes: number): string[] {
+  return [
+    'nc -l -p 6001 > /tmp/ack &',
+    `head -c ${bytes} /dev/urandom > /tmp/out`,
+    'echo "sent $(sha256sum < /tmp/out)"',
+    `for i in $(seq 100); do nc ${peer} 6000 < /tmp/out && break; sleep 0.3; done`,
+    'wait; cat /tmp/ack',
+  ];
+}
+
+/** The receiver got exactly the `bytes` the sender says it sent. */
+export function assertTransfer(senderOut: string, receiverOut: string, bytes: number, context = `sender:\n${senderOut}\nreceiver:\n${receiverOut}`): void {
+  const sent = /sent ([0-9a-f]{64})/.exec(senderOut);
+  const got = /received (\d+) ([0-9a-f]{64})/.exec(receiverOut);
+  assert.ok(sent && got, context);
+  assert.equal(got[1], String(bytes));
+  assert.equal(got[2], sent[1]);
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Netns, runTuml } from './netns.js';
+import { type Netns, assertTransfer, runTuml, senderLines } from './netns.js';
 import { stageUmlRoot, umlBin } from './real-uml.js';
 
 const INIT = `#!/bin/sh
@@ -69,21 +69,13 @@ export async function tumlTalksToRealUml(ns: Netns, tumlArgs: string[], addr: st
     const c = await runTuml(ns, tumlArgs, [
       `ip link set eth0 up && ip addr add ${addr}/24 dev eth0`,
       `ping -c 1 -w 60 ${peer} >/dev/null && echo ping-ok`,
-      'nc -l -p 6001 > /tmp/ack &',
-      `head -c ${BYTES} /dev/urandom > /tmp/out`,
-      'echo "sent $(sha256sum < /tmp/out)"',
-      `for i in $(seq 100); do nc ${peer} 6000 < /tmp/out && break; sleep 0.3; done`,
-      'wait; cat /tmp/ack',
+      ...senderLines(peer, BYTES),
     ].join('\n'));
     const out = await uml.done;
     assert.equal(c.code, 0, c.err);
     assert.match(c.out, /ping-ok/, `tuml:\n${c.out}\n${c.err}\nreal UML:\n${out.slice(-1500)}`);
     assert.match(c.out, /^ack$/m);
-    const sent = /sent ([0-9a-f]{64})/.exec(c.out);
-    const got = /received (\d+) ([0-9a-f]{64})/.exec(out);
-    assert.ok(sent && got, `tuml:\n${c.out}\nreal UML:\n${out.slice(-1500)}`);
-    assert.equal(got[1], String(BYTES));
-    assert.equal(got[2], sent[1]);
+    assertTransfer(c.out, out, BYTES, `tuml:\n${c.out}\nreal UML:\n${out.slice(-1500)}`);
   } finally {
     uml.kill();
   }
