@@ -82,7 +82,9 @@ export async function runIperfBench(log: (s: string) => void = console.log): Pro
   if (spawnSync('iperf3', ['--version']).error) throw new Error('iperf3 is not installed on the host (apt-get install iperf3)');
   checkQemu();
   const initrd = netGuestInitrd();
-  const umlMissing = realUmlMissing('/usr/bin/uml_mconsole');
+  const umlMissing = process.env.NET_BENCH_NO_UML ? 'left out (NET_BENCH_NO_UML)' : realUmlMissing('/usr/bin/uml_mconsole');
+  const only = process.env.NET_BENCH_ONLY?.split(',');
+  const want = (k: string) => !only || only.includes(k);
   const dir = mkdtempSync(join(tmpdir(), 'tuml-iperf-'));
   const ns = `tnperf${process.pid}`;
   const samples: Record<string, Rates[]> = {};
@@ -128,14 +130,15 @@ export async function runIperfBench(log: (s: string) => void = console.log): Pro
     };
     const tuml = (vec: string, script: string) => [process.execPath, tumlJs(), 'mem=128M', `initrd=${initrd}`, vec, '--', 'sh', '-c', script];
     for (let i = 0; i < RUNS; i++) {
-      await guarded('tap tuml', () => toHost('tuml', tuml('vec0:transport=tap,ifname=tap0,depth=128,gro=1', tapScript)), true);
-      await guarded('tap QEMU', () => toHost('QEMU', qemuArgs), false);
-      if (umlTap) {
+      if (want('tap')) await guarded('tap tuml', () => toHost('tuml', tuml('vec0:transport=tap,ifname=tap0,depth=128,gro=1', tapScript)), true);
+      if (want('tap')) await guarded('tap QEMU', () => toHost('QEMU', qemuArgs), false);
+      if (umlTap && want('tap')) {
         rmSync(join(dir, 'tapguest.cow'), { force: true });
         await guarded('tap UML', () => toHost('real UML', umlArgs(dir, umlTap, 'tapguest', 'vec0:transport=tap,ifname=tap0,depth=128,gro=1')), false);
       }
       // The vector tunnels only: the legacy rows need a switch the other bench starts.
       for (const t of ['l2tpv3', 'gre']) {
+        if (!want(t)) continue;
         const v = TUNNELS[t];
         await guarded(`${t} tuml`, () => pair(`tuml ${t}`,
           tuml(v.a, serverScript(riscvIperf, '', 'eth0', '10.9.0.1')),
@@ -156,6 +159,7 @@ export async function runIperfBench(log: (s: string) => void = console.log): Pro
   log(`iperf3 (TCP, ${SECONDS} s each way, Mbit/s at the receiver; medians of ${RUNS} runs; tap: guest ↔ host, tunnels: instance ↔ instance on loopback${umlMissing ? `; real UML: ${umlMissing}` : ''})`);
   log('  path    direction          tuml     QEMU  tuml/QEMU      UML  tuml/UML');
   for (const path of ['tap', 'l2tpv3', 'gre']) {
+    if (!want(path)) continue;
     const t = res[`${path} tuml`];
     const q = res[`${path} QEMU`];
     const u = res[`${path} UML`];
