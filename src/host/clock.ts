@@ -18,6 +18,12 @@ export class NodeClock implements MachineClock {
 }
 
 export class NodeScheduler implements MachineScheduler {
+  constructor(private readonly poller?: () => boolean) {}
+
+  poll(): boolean {
+    return this.poller?.() ?? false;
+  }
+
   schedule(cb: () => void, delayMs: number): () => void {
     if (delayMs <= 0) {
       const h = setImmediate(cb);

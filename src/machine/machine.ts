@@ -48,6 +48,12 @@ export interface MachineClock {
 export interface MachineScheduler {
   /** Calls `cb` once after `delayMs` (0: right after pending host I/O). Returns a cancel function. */
   schedule(cb: () => void, delayMs: number): () => void;
+  /**
+   * Serves host I/O that is ready now, from inside the run loop before the guest sleeps, so a
+   * guest waiting for a stream of frames gets the next ones without a trip through the event
+   * loop. Returns true when it did something (an interrupt may be pending).
+   */
+  poll?(): boolean;
 }
 
 export interface MachineOptions {
@@ -446,6 +452,9 @@ export class Machine {
         this.power(this.powerRequest);
         return;
       }
+      // An idle guest may be waiting for host I/O that is ready already: serve it and go on.
+      if (sleep && this.opts.scheduler.poll?.()) sleep = false;
+      if (!this.running || this.paused) return;
       if (sleep) {
         this.rtc?.poll();
         this.scheduleLoop(this.idleDelay());

@@ -167,7 +167,7 @@ export async function wireMachine(config: MachineConfig, opts: WireOptions): Pro
       initrd,
       cmdline,
       clock: new NodeClock(),
-      scheduler: new NodeScheduler(),
+      scheduler: new NodeScheduler(() => hostReactor.poll()),
       random: randomFill,
       sbiConsole: lineDriver.sbiConsole,
       uarts: drivers.find((d) => d.uarts)?.uarts,

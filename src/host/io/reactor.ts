@@ -26,7 +26,26 @@ export interface FdWatch {
 }
 
 export class Reactor {
+  private readonly pollers = new Set<() => boolean>();
+
   constructor(private readonly scheduler: MachineScheduler = new NodeScheduler()) {}
+
+  /**
+   * Adds a check the machine's run loop makes before the guest sleeps (busy polling, for a
+   * transport with traffic flowing); it returns true when it delivered something. Returns
+   * the function that removes it.
+   */
+  addPoller(f: () => boolean): () => void {
+    this.pollers.add(f);
+    return () => this.pollers.delete(f);
+  }
+
+  /** Runs every poller; true if any did something. */
+  poll(): boolean {
+    let any = false;
+    for (const f of this.pollers) if (f()) any = true;
+    return any;
+  }
 
   /** Watches `fd`; nothing is wanted until want(). */
   watch(fd: number, handler: ReadyHandler): FdWatch {
