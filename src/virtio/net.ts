@@ -137,6 +137,7 @@ export class VirtioNet implements VirtioDevice, NetPort {
   private readonly rxHdr = new Uint8Array(GUEST_HDR_LEN);
   private readonly rxHdrView = new DataView(this.rxHdr.buffer);
   private readonly rxChains: DescriptorChain[] = [];
+  private readonly rxFill = new Int32Array(QUEUE_SIZE);
   private readonly txHdr2 = new Uint8Array(2);
   private readonly depth: number;
   // Transmit staging: frames copied out of the guest, waiting for the backend.
@@ -424,7 +425,13 @@ export class VirtioNet implements VirtioDevice, NetPort {
   private place(queue: VirtQueue, frame: Uint8Array): 'ok' | 'dropped' | 'wait' {
     const total = GUEST_HDR_LEN + frame.length;
     const chains = this.rxChains;
+    const fill = this.rxFill;
     chains.length = 0;
+    // Where the TCP payload starts in the frame (-1: not TCP or unknown). A frame spread over
+    // several buffers is cut so that each later buffer starts on the same 8-byte phase of the
+    // payload as its address: the guest's copy to user space then moves whole aligned words
+    // instead of shifting every word (half the guest instructions per byte received).
+    const payload = this.mergeable && total > 2048 ? this.payloadOffset(frame) : -1;
     let room = 0;
     while (room < total) {
       const c = queue.pop();
@@ -437,8 +444,19 @@ export class VirtioNet implements VirtioDevice, NetPort {
         queue.fail('virtio-net receive buffer with no writable descriptor');
         return 'wait';
       }
+      const k = chains.length;
       chains.push(c);
-      room += c.writableLength;
+      fill[k] = c.writableLength;
+      if (k > 0 && payload >= 0) {
+        // Frame bytes in buffers before this one, if the previous one is filled up.
+        const before = room - GUEST_HDR_LEN;
+        const shave = (before - payload - c.writable[0].addr) & 7;
+        if (fill[k - 1] - shave > GUEST_HDR_LEN) {
+          fill[k - 1] -= shave;
+          room -= shave;
+        }
+      }
+      room += fill[k];
       if (!this.mergeable) break;
       if (chains.length >= queue.size) break;
     }
@@ -449,7 +467,9 @@ export class VirtioNet implements VirtioDevice, NetPort {
     }
     this.rxHdrView.setUint16(10, chains.length, true);
     let pos = 0; // position in header+frame
-    for (const c of chains) {
+    for (let k = 0; k < chains.length; k++) {
+      const c = chains[k];
+      const cap = fill[k];
       let w = 0;
       if (pos < GUEST_HDR_LEN) {
         w = c.write(0, this.rxHdr.subarray(pos));
@@ -457,13 +477,28 @@ export class VirtioNet implements VirtioDevice, NetPort {
       }
       if (pos >= GUEST_HDR_LEN) {
         const from = pos - GUEST_HDR_LEN;
-        const n = c.write(w, frame.subarray(from, Math.min(frame.length, from + c.writableLength - w)));
+        const n = c.write(w, frame.subarray(from, Math.min(frame.length, from + cap - w)));
         pos += n;
         w += n;
       }
       queue.addUsed(c.head, w);
     }
     return 'ok';
+  }
+
+  /** Offset of the TCP payload in an Ethernet frame (IPv4 or IPv6, no VLAN), or -1. */
+  private payloadOffset(f: Uint8Array): number {
+    const type = (f[12] << 8) | f[13];
+    let l4: number;
+    if (type === 0x0800) {
+      if (f[ETH_HLEN + 9] !== 6) return -1;
+      l4 = ETH_HLEN + (f[ETH_HLEN] & 15) * 4;
+    } else if (type === 0x86dd) {
+      if (f[ETH_HLEN + 6] !== 6) return -1;
+      l4 = ETH_HLEN + 40;
+    } else return -1;
+    if (l4 + 20 > f.length) return -1;
+    return l4 + (f[l4 + 12] >> 4) * 4;
   }
 }
 
