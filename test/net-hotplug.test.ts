@@ -1,6 +1,7 @@
 // Network devices added and removed while the guest runs, through Debian's uml_mconsole:
 // `config eth0=ucast,...` puts a transport behind a spare NIC (no carrier until then), the
-// guest uses it to talk to real UML, `remove eth0` takes it away (carrier down); `config
+// guest uses it to talk to real UML, `remove eth0` takes it away (carrier down) once the
+// guest has the interface down (while it is up: UML's "Device is currently open"); `config
 // vecN:` likewise; UML's replies for queries, unknown transports and bad numbers.
 
 import assert from 'node:assert/strict';
@@ -21,7 +22,7 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('mconsole config eth0=ucast into a spare NIC talks to real UML; remove eth0 drops the carrier; UML replies', { skip: missing, timeout: 180_000 }, async () => {
+test('mconsole config eth0=ucast into a spare NIC talks to real UML; remove eth0 only while down, then no carrier; UML replies', { skip: missing, timeout: 180_000 }, async () => {
   const ns = new Netns();
   made.push(ns);
   const umid = `hot${process.pid}`;
@@ -65,13 +66,30 @@ test('mconsole config eth0=ucast into a spare NIC talks to real UML; remove eth0
     const umlOut = await uml.done;
     assert.match(umlOut, /received 100000 /);
 
+    // Up in the guest: UML's vector_remove/net_remove answer -EBUSY.
+    const busy = await mc('remove', 'eth0');
+    assert.match(busy.out, /^ERR Device is currently open/, busy.out + busy.err);
+    sh('echo "still $(cat /sys/class/net/eth0/carrier)"');
+    await until(async () => /still 1/.test(out));
+    sh('ip link set eth0 down && echo eth0-down');
+    await until(async () => /eth0-down/.test(out));
     assert.match((await mc('remove', 'eth0')).out, /^OK/);
-    sh('sleep 0.5; echo "after-remove $(cat /sys/class/net/eth0/carrier)"');
+    // (A down interface has no carrier to read: up again, it shows none.)
+    sh('ip link set eth0 up; sleep 0.5; echo "after-remove $(cat /sys/class/net/eth0/carrier)"');
     await until(async () => /after-remove 0/.test(out));
 
-    // vec hot-add into the freed slot, then away again.
+    // vec hot-add into the freed slot, then away again, under the same rule.
     assert.match((await mc('config', 'vec2:transport=bess')).out, /ERR vec2: bess: dst= \(the switch's socket\) is required/);
     assert.match((await mc('config', 'vec2')).out, /ERR No get_config routine defined/);
+    assert.match((await mc('remove', 'vec2')).out, /ERR Device doesn't exist/);
+    ns.ip('tuntap add hot0 mode tap');
+    assert.match((await mc('config', `vec2:transport=tap,ifname=hot0`)).out, /^OK/);
+    sh('ip link set eth0 up && echo vec-up');
+    await until(async () => /vec-up/.test(out));
+    assert.match((await mc('remove', 'vec2')).out, /^ERR Device is currently open/);
+    sh('ip link set eth0 down && echo vec-down');
+    await until(async () => /vec-down/.test(out));
+    assert.match((await mc('remove', 'vec2')).out, /^OK/);
     assert.match((await mc('remove', 'vec2')).out, /ERR Device doesn't exist/);
     sh('poweroff -f');
     await ended;

@@ -39,8 +39,11 @@ export interface McDeviceClass {
   query(unit: string): McReply;
   /** `config <dev><unit>=<spec>`. */
   config(spec: string): McReply | Promise<McReply>;
-  /** `remove <dev><unit>`; a device the guest may have open asks `release` first. */
-  remove(unit: string, release?: GuestRelease): McReply | Promise<McReply>;
+  /**
+   * `remove <dev><unit>`; a disk the guest may have open asks `release` first, a NIC asks
+   * `linkUp` whether the guest has its interface up.
+   */
+  remove(unit: string, release?: GuestRelease, linkUp?: GuestLinkCheck): McReply | Promise<McReply>;
 }
 
 /**
@@ -50,6 +53,13 @@ export interface McDeviceClass {
  * reason the guest could not be asked.
  */
 export type GuestRelease = (name: string, mmioBase: number) => Promise<undefined | { busy: string } | { unknown: string }>;
+
+/**
+ * Asks the guest about the NIC in the virtio-mmio slot at `mmioBase`: resolves with
+ * undefined when its interface is down (or the guest has none there), with `busy` when it
+ * is up (for UML the device is then open), or with the reason the guest could not be asked.
+ */
+export type GuestLinkCheck = (mmioBase: number) => Promise<undefined | { busy: string } | { unknown: string }>;
 
 export interface McInstanceOptions {
   umlDir: string;
@@ -295,8 +305,17 @@ export class McInstance implements McTarget {
   remove(arg: string): McReply | Promise<McReply> {
     const dev = this.o.devices.find((d) => arg.startsWith(d.name));
     if (!dev) return ERR('Bad remove option');
-    return dev.remove(arg.slice(dev.name.length), this.release);
+    return dev.remove(arg.slice(dev.name.length), this.release, this.linkUp);
   }
+
+  /** The guest agent's word on a NIC: only one whose interface is down may lose its transport. */
+  private readonly linkUp: GuestLinkCheck = async (mmioBase) => {
+    const a = await this.ask('netif', mmioBase.toString(16));
+    if (a instanceof Error) return { unknown: a.message };
+    if (a.status === 'ok') return undefined;
+    if (a.status === 'busy') return { busy: a.data.toString('latin1') };
+    return { unknown: `the guest agent answered '${a.status}'` };
+  };
 
   /** The guest agent's word on a disk: only a disk nothing in the guest has open may go. */
   private readonly release: GuestRelease = async (name, mmioBase) => {

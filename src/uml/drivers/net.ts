@@ -17,8 +17,9 @@ import { type NetBackend, VirtioNet } from '../../virtio/net.js';
 import { parseEth } from '../cmdline/eth.js';
 import { formatMac, parseVec, randomMac } from '../cmdline/vec.js';
 import { parseCInteger } from '../cmdline/size.js';
+import type { GuestLinkCheck, GuestRelease } from '../../mconsole/instance.js';
 import type { McReply } from '../../mconsole/server.js';
-import { type BuildContext, DriverError, type DriverInstance } from './driver.js';
+import { type BuildContext, DriverError, type DriverInstance, type Placed } from './driver.js';
 
 type Backend = NetBackend & { close(): void };
 
@@ -27,8 +28,13 @@ interface Nic {
   /** `eth3`, `vec0`; undefined for a spare slot nobody has configured. */
   name?: string;
   backend: Backend | null;
+  /** Its virtio-mmio slot, once the machine is laid out. */
+  mmioBase?: number;
+  /** A `remove` is asking the guest about it. */
+  checking?: boolean;
 }
 
+const EBUSY = -16;
 const ENODEV = -19;
 const OK = (text = ''): McReply => ({ err: 0, text });
 const ERR = (text: string, err = 1): McReply => ({ err, text });
@@ -60,17 +66,37 @@ export function buildNet(ctx: BuildContext): DriverInstance {
   const units = (prefix: string) => new Set(nics.filter((n) => n.name?.startsWith(prefix)).map((n) => Number(n.name!.slice(prefix.length))));
   const spare = () => nics.find((n) => n.name === undefined);
 
-  const remove = (prefix: string) => (unit: string): McReply => {
-    const n = parseCInteger(unit);
-    if (n === undefined) return ERR("Couldn't parse device number");
-    const nic = find(`${prefix}${n}`);
-    if (!nic) return ERR("Device doesn't exist", ENODEV);
+  const unplug = (nic: Nic, name: string): McReply => {
     nic.backend?.close();
     nic.backend = null;
     nic.name = undefined;
     nic.dev.setBackend(null);
-    ctx.log(`${prefix}${n}: removed (its guest interface stays, without carrier, for the next config)`);
+    ctx.log(`${name}: removed (its guest interface stays, without carrier, for the next config)`);
     return OK();
+  };
+  // UML refuses while the interface is up (its transport is open then): -EBUSY. The guest is
+  // asked through its agent; no answer means no removal.
+  const remove = (prefix: string) => (unit: string, _release?: GuestRelease, linkUp?: GuestLinkCheck): McReply | Promise<McReply> => {
+    const n = parseCInteger(unit);
+    if (n === undefined) return ERR("Couldn't parse device number");
+    const name = `${prefix}${n}`;
+    const nic = find(name);
+    if (!nic) return ERR("Device doesn't exist", ENODEV);
+    if (nic.checking) return ERR('Device is currently open', EBUSY);
+    // No driver on the NIC (not probed yet, or reset): no interface can be up.
+    if (!nic.dev.active) return unplug(nic, name);
+    const why = (r: string) => ERR(`cannot tell whether the guest has ${name} up (${r}): not removed`);
+    if (!linkUp || nic.mmioBase === undefined) return why('no guest agent');
+    nic.checking = true;
+    const done = (r: Awaited<ReturnType<GuestLinkCheck>>): McReply => {
+      nic.checking = false;
+      if (nic.name !== name) return ERR("Device doesn't exist", ENODEV);
+      if (r !== undefined && 'busy' in r) return ERR('Device is currently open', EBUSY);
+      if (r !== undefined) return why(r.unknown);
+      // (The guest may bring the interface up right after answering; it then has no carrier.)
+      return unplug(nic, name);
+    };
+    return linkUp(nic.mmioBase).then(done, (e: unknown) => done({ unknown: (e as Error).message }));
   };
   const plug = (nic: Nic, name: string, backend: Backend | null): McReply => {
     nic.name = name;
@@ -83,6 +109,9 @@ export function buildNet(ctx: BuildContext): DriverInstance {
   const dhcp = nics.flatMap((n, i) => (n.backend && ctx.config.eth?.some((c) => `eth${c.unit}` === n.name && c.transport === 'passt') ? [`eth${i}`] : []));
   return {
     virtio: { last: nics.map((n) => n.dev) },
+    attach(_machine, placed: readonly Placed[]) {
+      for (const nic of nics) nic.mmioBase = placed.find((p) => p.dev === nic.dev)?.mmioBase;
+    },
     cmdline: (args) => (dhcp.length ? [...args, `tuml.dhcp=${dhcp.join(',')}`] : args),
     mconsole: () => [
       {
