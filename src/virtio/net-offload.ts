@@ -1,0 +1,179 @@
+// Checksum and TCP segmentation done by the device, for transports that carry bare
+// Ethernet frames (daemon, mcast/ucast, passt, ...): the guest is still offered CSUM and
+// TSO, so its emulated CPU neither checksums nor segments; the device turns each request
+// into plain, fully checksummed MTU-sized frames here, and on receive checks TCP/UDP
+// checksums so the guest may skip them (DATA_VALID). Everything is parsed from the frame
+// itself: the guest's header only says what to do, never where the headers end.
+
+const ETH_P_IP = 0x0800;
+const ETH_P_IPV6 = 0x86dd;
+const ETH_P_8021Q = 0x8100;
+const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
+const TCP_FIN = 0x01;
+const TCP_PSH = 0x08;
+const TCP_CWR = 0x80;
+
+/** Most segments one guest super-frame may become (a 64 KiB frame with an MSS of 128). */
+export const MAX_SEGS = 512;
+/** Longest Ethernet + VLAN + IP + TCP headers a segment repeats (14 + 4 + 60 + 60). */
+export const MAX_SEG_HDRS = 138;
+
+/** One's complement sum of `b[from, to)` added to `sum`, as 16-bit big-endian words; not folded. */
+export function sum16(b: Uint8Array, from: number, to: number, sum = 0): number {
+  let i = from;
+  // Four bytes a step keeps the loop short; the total stays far below 2^53.
+  for (; i + 3 < to; i += 4) sum += ((b[i] << 8) | b[i + 1]) + ((b[i + 2] << 8) | b[i + 3]);
+  for (; i + 1 < to; i += 2) sum += (b[i] << 8) | b[i + 1];
+  if (i < to) sum += b[i] << 8;
+  return sum;
+}
+
+export function fold(sum: number): number {
+  while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  return sum;
+}
+
+function put16(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >> 8;
+  b[at + 1] = v & 0xff;
+}
+
+/** Completes a partial checksum (VIRTIO_NET_HDR_F_NEEDS_CSUM): the sum from `start` to the end, stored at `at`. */
+export function finishChecksum(frame: Uint8Array, start: number, at: number, end = frame.length): void {
+  // The field holds the pseudo-header's sum already, so it is summed with the rest.
+  const v = ~fold(sum16(frame, start, end)) & 0xffff;
+  put16(frame, at, v);
+}
+
+interface L3 {
+  /** Offset of the IP header. */
+  l3: number;
+  v6: boolean;
+  /** Offset of the transport header. */
+  l4: number;
+  proto: number;
+  /** End of the IP packet (Ethernet padding excluded). */
+  end: number;
+}
+
+/** Parses Ethernet (one VLAN tag at most) and an unfragmented IPv4 or extension-free IPv6 header. */
+function parseL3(f: Uint8Array, start: number, len: number): L3 | null {
+  const stop = start + len;
+  let p = start + 12;
+  if (stop < p + 2) return null;
+  let type = (f[p] << 8) | f[p + 1];
+  p += 2;
+  if (type === ETH_P_8021Q) {
+    if (stop < p + 4) return null;
+    type = (f[p + 2] << 8) | f[p + 3];
+    p += 4;
+  }
+  if (type === ETH_P_IP) {
+    if (stop < p + 20 || f[p] >> 4 !== 4) return null;
+    const ihl = (f[p] & 15) * 4;
+    const total = (f[p + 2] << 8) | f[p + 3];
+    if (ihl < 20 || total < ihl || p + total > stop) return null;
+    // Fragments (MF set or an offset) have no transport header to check or cut.
+    if (((f[p + 6] & 0x3f) | f[p + 7]) !== 0) return null;
+    return { l3: p, v6: false, l4: p + ihl, proto: f[p + 9], end: p + total };
+  }
+  if (type === ETH_P_IPV6) {
+    if (stop < p + 40 || f[p] >> 4 !== 6) return null;
+    const plen = (f[p + 4] << 8) | f[p + 5];
+    if (p + 40 + plen > stop) return null;
+    return { l3: p, v6: true, l4: p + 40, proto: f[p + 6], end: p + 40 + plen };
+  }
+  return null;
+}
+
+/** The pseudo-header's sum for a transport segment of `l4len` bytes. */
+function pseudoSum(f: Uint8Array, h: L3, l4len: number): number {
+  if (h.v6) return sum16(f, h.l3 + 8, h.l3 + 40) + h.proto + (l4len >>> 16) + (l4len & 0xffff);
+  return sum16(f, h.l3 + 12, h.l3 + 20) + h.proto + l4len;
+}
+
+/**
+ * Whether a received frame's TCP or UDP checksum is right (then the guest may skip it).
+ * False for anything else, which the guest then checks itself: that is always safe.
+ */
+export function checksumValid(f: Uint8Array, start = 0, len = f.length - start): boolean {
+  const h = parseL3(f, start, len);
+  if (!h) return false;
+  const l4len = h.end - h.l4;
+  if (h.proto === IPPROTO_TCP) {
+    if (l4len < 20) return false;
+  } else if (h.proto === IPPROTO_UDP) {
+    if (l4len < 8) return false;
+    // A zero UDP checksum over IPv4 means "none": leave that to the guest.
+    if (!h.v6 && f[h.l4 + 6] === 0 && f[h.l4 + 7] === 0) return false;
+  } else return false;
+  return fold(sum16(f, h.l4, h.end, pseudoSum(f, h, l4len))) === 0xffff;
+}
+
+export type SegmentResult = number | 'bad';
+
+/**
+ * Cuts a TCP super-frame `src[at, at+len)` into segments of at most `mss` payload bytes,
+ * each written by `emit(seg)` after being filled through `alloc(size)` (which returns the
+ * buffer and offset to write at). Every segment gets its own IP length, IPv4 id and header
+ * checksum, sequence number and TCP checksum; FIN/PSH stay on the last segment, CWR on the
+ * first. Returns the number of segments, or 'bad' when the frame is no TCP segment the
+ * guest could have meant (then nothing was emitted).
+ */
+export function segmentTcp(
+  src: Uint8Array,
+  at: number,
+  len: number,
+  v6: boolean,
+  mss: number,
+  csumStart: number,
+  alloc: (size: number) => [Uint8Array, number],
+): SegmentResult {
+  const h = parseL3(src, at, len);
+  if (!h || h.v6 !== v6 || h.proto !== IPPROTO_TCP || mss <= 0) return 'bad';
+  // The checksum the guest asked for must be the TCP one.
+  if (h.l4 - at !== csumStart) return 'bad';
+  if (h.end < h.l4 + 20) return 'bad';
+  const doff = (src[h.l4 + 12] >> 4) * 4;
+  const hdrEnd = h.l4 + doff;
+  if (doff < 20 || hdrEnd > h.end) return 'bad';
+  const payload = h.end - hdrEnd;
+  if (payload <= 0) return 'bad';
+  const segs = Math.ceil(payload / mss);
+  if (segs > MAX_SEGS) return 'bad';
+  const hlen = hdrEnd - at;
+  const seq0 = ((src[h.l4 + 4] << 24) | (src[h.l4 + 5] << 16) | (src[h.l4 + 6] << 8) | src[h.l4 + 7]) >>> 0;
+  const id0 = (src[h.l3 + 4] << 8) | src[h.l3 + 5];
+  const flags0 = src[h.l4 + 13];
+  const l3 = h.l3 - at;
+  const l4 = h.l4 - at;
+  for (let i = 0; i < segs; i++) {
+    const from = hdrEnd + i * mss;
+    const n = Math.min(mss, h.end - from);
+    const [d, o] = alloc(hlen + n);
+    d.set(src.subarray(at, hdrEnd), o);
+    d.set(src.subarray(from, from + n), o + hlen);
+    const ip = o + l3;
+    const th = o + l4;
+    const l4len = doff + n;
+    if (v6) put16(d, ip + 4, l4len);
+    else {
+      put16(d, ip + 2, hlen - l3 + n);
+      put16(d, ip + 4, (id0 + i) & 0xffff);
+      put16(d, ip + 10, 0);
+      put16(d, ip + 10, ~fold(sum16(d, ip, th)) & 0xffff);
+    }
+    const seq = (seq0 + i * mss) >>> 0;
+    put16(d, th + 4, seq >>> 16);
+    put16(d, th + 6, seq & 0xffff);
+    let fl = flags0;
+    if (i < segs - 1) fl &= ~(TCP_FIN | TCP_PSH);
+    if (i > 0) fl &= ~TCP_CWR;
+    d[th + 13] = fl;
+    put16(d, th + 16, 0);
+    const hv: L3 = { l3: ip, v6, l4: th, proto: IPPROTO_TCP, end: th + l4len };
+    put16(d, th + 16, ~fold(sum16(d, th, th + l4len, pseudoSum(d, hv, l4len))) & 0xffff);
+  }
+  return segs;
+}
