@@ -177,3 +177,119 @@ export function segmentTcp(
   }
   return segs;
 }
+
+/** The virtio-net header fields of a coalesced frame. */
+export interface GsoInfo {
+  v6: boolean;
+  hdrLen: number;
+  mss: number;
+  csumStart: number;
+}
+
+/**
+ * Receive coalescing for guests that accept TSO frames (GUEST_TSO4/6) from a transport that
+ * carries plain frames: consecutive in-order segments of one TCP flow (same addresses,
+ * ports, acknowledgment, options; only ACK and a final PSH) become one super-frame, as the
+ * host's GRO would, so the guest's emulated stack handles one frame instead of dozens.
+ * Every segment's checksum is verified first; the super-frame goes up with a partial
+ * checksum (NEEDS_CSUM) as a tap would deliver it.
+ */
+export class TcpCoalescer {
+  /** The super-frame being built: buf[0, len). */
+  readonly buf = new Uint8Array(65535 + 18);
+  len = 0;
+  /** Segments in it. */
+  segs = 0;
+  /** A PSH segment ended it: nothing more may join. */
+  closed = false;
+  private h: L3 = { l3: 0, v6: false, l4: 0, proto: 0, end: 0 };
+  private hdrEnd = 0;
+  private mss = 0;
+  private lastPayload = 0;
+  private nextSeq = 0;
+
+  /** Starts a super-frame with `f` (copied); false when `f` cannot start one (then deliver it as it is). */
+  start(f: Uint8Array, tso4: boolean, tso6: boolean): boolean {
+    this.len = this.segs = 0;
+    this.closed = false;
+    const h = parseL3(f, 0, f.length);
+    if (!h || h.proto !== IPPROTO_TCP || !(h.v6 ? tso6 : tso4)) return false;
+    // No IPv4 options (the guest's GRO wants them alike; they are rare anyway).
+    if (!h.v6 && h.l4 - h.l3 !== 20) return false;
+    if (h.end < h.l4 + 20) return false;
+    const hdrEnd = h.l4 + (f[h.l4 + 12] >> 4) * 4;
+    const payload = h.end - hdrEnd;
+    if (hdrEnd < h.l4 + 20 || payload <= 0 || (f[h.l4 + 13] & ~TCP_PSH) !== 0x10) return false;
+    if (f[h.l4 + 13] & TCP_PSH) return false; // a lone pushed segment gains nothing
+    if (!checksumValid(f, 0, h.end)) return false;
+    this.buf.set(f.subarray(0, h.end), 0);
+    this.len = h.end;
+    this.segs = 1;
+    this.h = h;
+    this.hdrEnd = hdrEnd;
+    this.mss = payload;
+    this.lastPayload = payload;
+    this.nextSeq = (readU32(f, h.l4 + 4) + payload) >>> 0;
+    return true;
+  }
+
+  /** Adds `g` when it continues the flow in order; false (nothing changed) when it does not. */
+  append(g: Uint8Array): boolean {
+    if (this.segs === 0 || this.closed || this.lastPayload !== this.mss) return false;
+    const { l3, l4, v6 } = this.h;
+    const b = this.buf;
+    const hdrEnd = this.hdrEnd;
+    if (g.length < hdrEnd) return false;
+    const end = v6 ? l4 + ((g[l3 + 4] << 8) | g[l3 + 5]) : l3 + ((g[l3 + 2] << 8) | g[l3 + 3]);
+    if (end > g.length || end <= hdrEnd) return false;
+    const payload = end - hdrEnd;
+    if (payload > this.mss || this.len + payload > (v6 ? l4 + 65535 : l3 + 65535)) return false;
+    // Same Ethernet header, IP fields other than length, id and checksum, ports, ack, header length and options.
+    if (!same(b, g, 0, l3)) return false;
+    if (v6) {
+      if (!same(b, g, l3, l3 + 4) || !same(b, g, l3 + 6, l3 + 40)) return false;
+    } else if (!same(b, g, l3, l3 + 2) || !same(b, g, l3 + 6, l3 + 10) || !same(b, g, l3 + 12, l3 + 20)) return false;
+    if (!same(b, g, l4, l4 + 4) || !same(b, g, l4 + 8, l4 + 13) || !same(b, g, l4 + 18, hdrEnd)) return false;
+    if (readU32(g, l4 + 4) !== this.nextSeq || (g[l4 + 13] & ~TCP_PSH) !== 0x10) return false;
+    if (!checksumValid(g, 0, end)) return false;
+    b.set(g.subarray(hdrEnd, end), this.len);
+    this.len += payload;
+    this.segs++;
+    this.lastPayload = payload;
+    this.nextSeq = (this.nextSeq + payload) >>> 0;
+    // The newest window, and PSH ends the super-frame as it ends a GRO one.
+    b[l4 + 14] = g[l4 + 14];
+    b[l4 + 15] = g[l4 + 15];
+    if (g[l4 + 13] & TCP_PSH) {
+      b[l4 + 13] |= TCP_PSH;
+      this.closed = true;
+    }
+    return true;
+  }
+
+  /** Fixes lengths and checksums of a super-frame of two or more segments; returns its header fields. */
+  finish(): GsoInfo {
+    const b = this.buf;
+    const { l3, l4, v6 } = this.h;
+    const l4len = this.len - l4;
+    if (v6) put16(b, l3 + 4, l4len);
+    else {
+      put16(b, l3 + 2, this.len - l3);
+      put16(b, l3 + 10, 0);
+      put16(b, l3 + 10, ~fold(sum16(b, l3, l4)) & 0xffff);
+    }
+    // The pseudo-header's sum, as a stack leaves it for a NIC to finish (NEEDS_CSUM).
+    const hv: L3 = { l3, v6, l4, proto: IPPROTO_TCP, end: this.len };
+    put16(b, l4 + 16, fold(pseudoSum(b, hv, l4len)));
+    return { v6, hdrLen: this.hdrEnd, mss: this.mss, csumStart: l4 };
+  }
+}
+
+function readU32(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+}
+
+function same(a: Uint8Array, b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

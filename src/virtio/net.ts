@@ -17,7 +17,7 @@ import {
   readLE,
 } from './device.js';
 import type { DescriptorChain, VirtQueue } from './queue.js';
-import { MAX_SEGS, MAX_SEG_HDRS, checksumValid, finishChecksum, segmentTcp } from './net-offload.js';
+import { MAX_SEGS, MAX_SEG_HDRS, TcpCoalescer, checksumValid, finishChecksum, segmentTcp } from './net-offload.js';
 
 export const VIRTIO_NET_F_CSUM = 0;
 export const VIRTIO_NET_F_GUEST_CSUM = 1;
@@ -121,13 +121,15 @@ export interface NetStats {
   txSegmented: number;
   /** Received frames whose TCP/UDP checksum the device verified for the guest (DATA_VALID). */
   rxCsumVerified: number;
+  /** Received TCP segments the device joined into super-frames for the guest. */
+  rxCoalesced: number;
 }
 
 export class VirtioNet implements VirtioDevice, NetPort {
   readonly deviceId = VIRTIO_ID_NET;
   readonly queueMaxSizes = [QUEUE_SIZE, QUEUE_SIZE];
   readonly features: Features;
-  readonly stats: NetStats = { rxFrames: 0, txFrames: 0, rxBytes: 0, txBytes: 0, rxDropped: 0, rxErrors: 0, txErrors: 0, txSegmented: 0, rxCsumVerified: 0 };
+  readonly stats: NetStats = { rxFrames: 0, txFrames: 0, rxBytes: 0, txBytes: 0, rxDropped: 0, rxErrors: 0, txErrors: 0, txSegmented: 0, rxCsumVerified: 0, rxCoalesced: 0 };
   private readonly config = new Uint8Array(CONFIG_SIZE);
   private ctx: VirtioDeviceContext | undefined;
   private mergeable = false;
@@ -143,6 +145,7 @@ export class VirtioNet implements VirtioDevice, NetPort {
   private readonly rxHdr = new Uint8Array(GUEST_HDR_LEN);
   private readonly rxHdrView = new DataView(this.rxHdr.buffer);
   private readonly rxChains: DescriptorChain[] = [];
+  private coalescer: TcpCoalescer | undefined;
   private readonly txHdr = new Uint8Array(GUEST_HDR_LEN);
   private readonly txHdrView = new DataView(this.txHdr.buffer);
   private readonly depth: number;
@@ -169,11 +172,13 @@ export class VirtioNet implements VirtioDevice, NetPort {
     const mtu = opts.mtu ?? 1500;
     // Checksum and segmentation are offered whatever the transport: without a header on
     // the wire the device does them itself (net-offload.ts), which costs the host far less
-    // than the guest's emulated CPU. Receive segmentation needs the header.
+    // than the guest's emulated CPU. Receive segmentation: from the header with gro=1, or
+    // the device's own coalescing of plain frames.
     const bits = [VIRTIO_NET_F_MAC, VIRTIO_NET_F_MTU, VIRTIO_NET_F_STATUS, VIRTIO_NET_F_MRG_RXBUF];
     bits.push(VIRTIO_NET_F_CSUM, VIRTIO_NET_F_HOST_TSO4, VIRTIO_NET_F_HOST_TSO6, VIRTIO_NET_F_HOST_ECN);
     bits.push(VIRTIO_NET_F_GUEST_CSUM);
     if (backend?.vnetHeader && opts.gro) bits.push(VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_TSO6, VIRTIO_NET_F_GUEST_ECN);
+    else if (backend && !backend.vnetHeader) bits.push(VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_TSO6);
     this.features = featureBits(...bits);
     if (opts.mac.length !== 6) throw new RangeError('virtio-net: a MAC address has 6 bytes');
     this.config.set(opts.mac, 0);
@@ -430,8 +435,9 @@ export class VirtioNet implements VirtioDevice, NetPort {
   deliver(buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number {
     const ctx = this.ctx;
     if (!ctx) return count; // nobody listens: the frames are gone, as on a wire
-    const queue = ctx.queues[RX];
     const withHdr = this.backend?.vnetHeader ?? false;
+    if (!withHdr && (this.guestTso4 || this.guestTso6)) return this.deliverCoalesced(buf, offs, lens, count);
+    const queue = ctx.queues[RX];
     let done = 0;
     let used = false;
     for (; done < count; done++) {
@@ -459,6 +465,60 @@ export class VirtioNet implements VirtioDevice, NetPort {
         this.stats.rxFrames++;
         this.stats.rxBytes += frameLen;
       }
+    }
+    if (used) ctx.notifyUsed(RX);
+    if (done < count) this.rxStalled = true;
+    return done;
+  }
+
+  /** deliver() for plain frames to a guest that takes TSO frames: runs of one TCP flow go up as one. */
+  private deliverCoalesced(buf: Uint8Array, offs: Int32Array, lens: Int32Array, count: number): number {
+    const ctx = this.ctx!;
+    const queue = ctx.queues[RX];
+    const c = (this.coalescer ??= new TcpCoalescer());
+    const h = this.rxHdr;
+    const ok = (i: number) => offs[i] >= 0 && lens[i] >= ETH_HLEN && lens[i] <= MAX_FRAME && offs[i] + lens[i] <= buf.length;
+    let done = 0;
+    let used = false;
+    while (done < count) {
+      if (!ok(done)) {
+        this.stats.rxErrors++;
+        done++;
+        continue;
+      }
+      let frame = buf.subarray(offs[done], offs[done] + lens[done]);
+      let n = 1;
+      h.fill(0);
+      if (c.start(frame, this.guestTso4, this.guestTso6)) {
+        while (done + n < count && ok(done + n) && c.append(buf.subarray(offs[done + n], offs[done + n] + lens[done + n]))) {
+          n++;
+          if (c.closed) break;
+        }
+        if (n > 1) {
+          const g = c.finish();
+          frame = c.buf.subarray(0, c.len);
+          h[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+          h[1] = g.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+          this.rxHdrView.setUint16(2, g.hdrLen, true);
+          this.rxHdrView.setUint16(4, g.mss, true);
+          this.rxHdrView.setUint16(6, g.csumStart, true);
+          this.rxHdrView.setUint16(8, 16, true);
+          this.stats.rxCoalesced += n;
+        } else h[0] = VIRTIO_NET_HDR_F_DATA_VALID; // start() checked it
+        this.stats.rxCsumVerified += n;
+      } else if (checksumValid(frame)) {
+        h[0] = VIRTIO_NET_HDR_F_DATA_VALID;
+        this.stats.rxCsumVerified++;
+      }
+      const r = this.place(queue, frame);
+      if (r === 'wait') break;
+      if (r === 'dropped') this.stats.rxDropped += n;
+      else {
+        used = true;
+        this.stats.rxFrames += n;
+        this.stats.rxBytes += frame.length;
+      }
+      done += n;
     }
     if (used) ctx.notifyUsed(RX);
     if (done < count) this.rxStalled = true;

@@ -9,7 +9,7 @@
 import { isIPv4 } from 'node:net';
 import type { EthSettings } from './spec.js';
 import * as native from '../native/index.js';
-import { NetOpenError, errorCode } from './common.js';
+import { NetOpenError, deepenBuffers, errorCode } from './common.js';
 import { DatagramPump, type Encapsulation } from './pump.js';
 
 type Umcast = Extract<EthSettings, { kind: 'mcast' | 'ucast' }>;
@@ -83,6 +83,7 @@ export function openUmcast(name: string, s: Umcast, mac: Uint8Array, log: (line:
     log(`ucast backend address: ${s.addr}:${s.rport} listen port: ${s.lport}`);
   }
   const fds = tx === rx ? [rx] : [rx, tx];
+  fds.forEach(deepenBuffers);
   return new DatagramPump({
     name, rxFd: rx, txFd: tx, io: 'socket', vnetHeader: false,
     depth: 64, gro: false, mtu: 1500, encap: mcast ? ownFrameFilter(mac) : undefined, log,
