@@ -436,7 +436,7 @@ export class VirtioNet implements VirtioDevice, NetPort {
     const ctx = this.ctx;
     if (!ctx) return count; // nobody listens: the frames are gone, as on a wire
     const withHdr = this.backend?.vnetHeader ?? false;
-    if (!withHdr && (this.guestTso4 || this.guestTso6)) return this.deliverCoalesced(buf, offs, lens, count);
+    if (!withHdr && this.guestCsum && (this.guestTso4 || this.guestTso6)) return this.deliverCoalesced(buf, offs, lens, count);
     const queue = ctx.queues[RX];
     let done = 0;
     let used = false;
