@@ -11,6 +11,7 @@ import type { EthSettings } from './spec.js';
 import * as native from '../native/index.js';
 import { NetOpenError, deepenBuffers, errorCode } from './common.js';
 import { DatagramPump, type Encapsulation } from './pump.js';
+import { defaultFilter } from './raw.js';
 
 type Umcast = Extract<EthSettings, { kind: 'mcast' | 'ucast' }>;
 
@@ -63,6 +64,11 @@ export function openUmcast(name: string, s: Umcast, mac: Uint8Array, log: (line:
     } catch (e) {
       fail(`There appears not to be a multicast-capable network interface on the host (joining ${s.addr}: ${errorCode(e)})`);
     }
+    // Our own frames come back through the group: the kernel drops them before they take
+    // buffer space or a copy (the filter sees the UDP header, then the frame).
+    try {
+      native.attachFilter(rx, defaultFilter(mac, 8));
+    } catch {}
     // Connected to the group, sends need no addresses; the receiving socket takes every sender.
     tx = native.socket(native.AF_INET, native.SOCK_DGRAM);
     try {
