@@ -253,7 +253,7 @@ export async function runNetBench(log: (s: string) => void = console.log): Promi
     try {
       add(k, await f());
     } catch (e) {
-      log(`net: ${k}: ${(e as Error).message.split('\n')[0]}`);
+      log(`net: ${k}: ${(e as Error).message.split('\n').slice(0, 12).join('\n    ')}`);
     }
   };
   const { kernel, initrd } = defaultImage();
