@@ -1,10 +1,13 @@
 // iperf3 TCP throughput (3.18 from Debian trixie in the riscv64 guests, images/net-guest.sh;
 // the host's own iperf3 in real UML's x86 guest and on the host): guest ↔ host over one tap
 // for tuml, QEMU TCG (same kernel and initramfs, virtio-net on the same tap) and real UML;
-// then instance ↔ instance over l2tpv3 and gre on the namespace's loopback, tuml beside
-// real UML. Medians of RUNS runs; ratios are tuml / anchor (higher is better).
+// then instance ↔ instance over l2tpv3 and gre on the namespace's loopback and over the
+// legacy daemon (Debian's uml_switch) and mcast transports, tuml beside real UML; then the
+// user-mode network, guest → host loopback through 10.0.2.2: tuml's eth0=passt beside
+// QEMU's -nic user (real UML has none). Medians of RUNS runs; ratios are tuml / anchor
+// (higher is better).
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,7 +15,7 @@ import { packageRoot } from '../../src/host/wasm.js';
 import { encodeExec } from '../../src/uml/cmdline/index.js';
 import { QEMU, checkQemu, defaultImage, median } from '../boot/linux.js';
 import { realUmlMissing, stageUmlRoot } from '../../test/helpers/real-uml.js';
-import { TUNNELS, dropNetns, fmtRate, makeNetns, ratio, sh, spawnIn, tumlJs, umlArgs } from './run.js';
+import { TUNNELS, dropNetns, fmtRate, legacyNetns, makeNetns, ratio, sh, spawnIn, tumlJs, umlArgs } from './run.js';
 
 const RUNS = Number(process.env.NET_BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.IPERF_SECONDS ?? 4);
@@ -37,10 +40,11 @@ function receiverRates(text: string): number[] {
   return [...text.matchAll(/([\d.]+) ([MG])bits\/sec.*receiver/g)].map((m) => Number(m[1]) * (m[2] === 'G' ? 1000 : 1));
 }
 
-function clientScript(iperf: string, bb: string, ifname: string, peer: string, self: string): string {
+/** The client's half; `self` undefined: the address came by DHCP and the peer answers no ping (a user-mode network). */
+function clientScript(iperf: string, bb: string, ifname: string, peer: string, self: string | undefined): string {
   return [
-    `${bb}ip link set ${ifname} up && ${bb}ip addr add ${self}/24 dev ${ifname}`,
-    `${bb}ping -c 1 -w 60 ${peer} >/dev/null`,
+    self ? `${bb}ip link set ${ifname} up && ${bb}ip addr add ${self}/24 dev ${ifname}` : 'true',
+    self ? `${bb}ping -c 1 -w 60 ${peer} >/dev/null` : 'true',
     // The server may still be starting: retry the first connection.
     `for i in $(${bb}seq 50); do ${iperf} -c ${peer} -t ${SECONDS} -f m > /tmp/up 2>&1 && break; ${bb}sleep 0.2; done; ${bb}cat /tmp/up`,
     // A one-shot server (the tunnel rows) is restarting after the first test: retry here too.
@@ -100,15 +104,16 @@ export async function runIperfBench(log: (s: string) => void = console.log): Pro
   const riscvIperf = '/usr/local/bin/iperf3';
   try {
     makeNetns(ns, HOST);
-    const toHost = async (who: string, argv: string[]): Promise<Rates> => {
-      const server = spawnIn(ns, ['iperf3', '-s', '-B', HOST]);
+    const ctl = legacyNetns(ns, dir);
+    const toHost = async (who: string, argv: string[], bind = HOST): Promise<Rates> => {
+      const server = spawnIn(ns, ['iperf3', '-s', '-B', bind]);
       try {
         const g = await spawnIn(ns, argv);
         const r = receiverRates(g.out);
         if (!g.out.includes('iperf-done') || r.length < 2) throw new Error(`${who}: no iperf3 result (${g.code}):\n${g.out.slice(-1500)}\n${g.err.slice(-800)}`);
         return { up: r[0], down: r[1] };
       } finally {
-        spawnSync('ip', ['netns', 'exec', ns, 'pkill', '-f', `iperf3 -s -B ${HOST}`]);
+        spawnSync('ip', ['netns', 'exec', ns, 'pkill', '-f', `iperf3 -s -B ${bind}`]);
         await server;
       }
     };
@@ -128,6 +133,15 @@ export async function runIperfBench(log: (s: string) => void = console.log): Pro
       a: umlRoot(dir, 'paira', serverScript('/usr/bin/iperf3', '/bin/busybox ', 'vec0', '10.9.0.1')),
       b: umlRoot(dir, 'pairb', clientScript('/usr/bin/iperf3', '/bin/busybox ', 'vec0', '10.9.0.1', '10.9.0.2')),
     };
+    // Real UML names legacy devices eth<N>.
+    const umlPairEth = umlMissing ? undefined : {
+      a: umlRoot(dir, 'pairea', serverScript('/usr/bin/iperf3', '/bin/busybox ', 'eth0', '10.9.0.1')),
+      b: umlRoot(dir, 'paireb', clientScript('/usr/bin/iperf3', '/bin/busybox ', 'eth0', '10.9.0.1', '10.9.0.2')),
+    };
+    const userScript = clientScript(riscvIperf, '', 'eth0', '10.0.2.2', undefined);
+    const qemuUser = [QEMU, '-M', 'virt', '-nographic', '-no-reboot', '-m', '128M', '-kernel', kernel, '-initrd', initrd,
+      '-append', `console=hvc0 tuml.dhcp=eth0 tuml.exec=${encodeExec(['sh', '-c', userScript])} `,
+      '-netdev', 'user,id=n0', '-device', 'virtio-net-device,netdev=n0'];
     const tuml = (vec: string, script: string) => [process.execPath, tumlJs(), 'mem=128M', `initrd=${initrd}`, vec, '--', 'sh', '-c', script];
     for (let i = 0; i < RUNS; i++) {
       if (want('tap')) await guarded('tap tuml', () => toHost('tuml', tuml('vec0:transport=tap,ifname=tap0,depth=128,gro=1', tapScript)), true);
@@ -136,18 +150,23 @@ export async function runIperfBench(log: (s: string) => void = console.log): Pro
         rmSync(join(dir, 'tapguest.cow'), { force: true });
         await guarded('tap UML', () => toHost('real UML', umlArgs(dir, umlTap, 'tapguest', 'vec0:transport=tap,ifname=tap0,depth=128,gro=1')), false);
       }
-      // The vector tunnels only: the legacy rows need a switch the other bench starts.
-      for (const t of ['l2tpv3', 'gre']) {
+      for (const t of ['l2tpv3', 'gre', 'daemon', 'mcast']) {
         if (!want(t)) continue;
-        const v = TUNNELS[t];
+        const v = { a: TUNNELS[t].a.replace('SWITCH', ctl), b: TUNNELS[t].b.replace('SWITCH', ctl) };
+        const up = v.a.startsWith('eth') ? umlPairEth : umlPair;
         await guarded(`${t} tuml`, () => pair(`tuml ${t}`,
           tuml(v.a, serverScript(riscvIperf, '', 'eth0', '10.9.0.1')),
           tuml(v.b, clientScript(riscvIperf, '', 'eth0', '10.9.0.1', '10.9.0.2'))), true);
-        if (umlPair) {
-          rmSync(join(dir, 'paira.cow'), { force: true });
-          rmSync(join(dir, 'pairb.cow'), { force: true });
-          await guarded(`${t} UML`, () => pair(`real UML ${t}`, umlArgs(dir, umlPair.a, 'paira', v.a), umlArgs(dir, umlPair.b, 'pairb', v.b)), false);
+        if (up) {
+          const [na, nb] = up === umlPair ? ['paira', 'pairb'] : ['pairea', 'paireb'];
+          rmSync(join(dir, `${na}.cow`), { force: true });
+          rmSync(join(dir, `${nb}.cow`), { force: true });
+          await guarded(`${t} UML`, () => pair(`real UML ${t}`, umlArgs(dir, up.a, na, v.a), umlArgs(dir, up.b, nb, v.b)), false);
         }
+      }
+      if (want('user')) {
+        await guarded('user tuml', () => toHost('tuml passt', tuml('eth0=passt', userScript), '127.0.0.1'), true);
+        await guarded('user QEMU', () => toHost('QEMU -nic user', qemuUser, '127.0.0.1'), false);
       }
     }
   } finally {
@@ -156,9 +175,9 @@ export async function runIperfBench(log: (s: string) => void = console.log): Pro
   const res: Record<string, Rates> = {};
   for (const [k, rs] of Object.entries(samples)) res[k] = { up: median(rs.map((r) => r.up)), down: median(rs.map((r) => r.down)) };
   const f = fmtRate;
-  log(`iperf3 (TCP, ${SECONDS} s each way, Mbit/s at the receiver; medians of ${RUNS} runs; tap: guest ↔ host, tunnels: instance ↔ instance on loopback${umlMissing ? `; real UML: ${umlMissing}` : ''})`);
+  log(`iperf3 (TCP, ${SECONDS} s each way, Mbit/s at the receiver; medians of ${RUNS} runs; tap: guest ↔ host; l2tpv3, gre, daemon (Debian's uml_switch), mcast: instance ↔ instance on loopback; user: guest → host loopback via 10.0.2.2, tuml eth0=passt vs QEMU -nic user${umlMissing ? `; real UML: ${umlMissing}` : ''})`);
   log('  path    direction          tuml     QEMU  tuml/QEMU      UML  tuml/UML');
-  for (const path of ['tap', 'l2tpv3', 'gre']) {
+  for (const path of ['tap', 'l2tpv3', 'gre', 'daemon', 'mcast', 'user']) {
     if (!want(path)) continue;
     const t = res[`${path} tuml`];
     const q = res[`${path} QEMU`];

@@ -108,7 +108,8 @@ function rttOf(who: string, text: string): number {
   return Number(m[1]);
 }
 
-export const tumlJs = () => join(packageRoot(), 'dist', 'tools', 'tuml.js');
+/** tuml's command; NET_BENCH_TUML names another build's dist/tools/tuml.js (to compare two builds in one run). */
+export const tumlJs = () => process.env.NET_BENCH_TUML ?? join(packageRoot(), 'dist', 'tools', 'tuml.js');
 
 /** A real UML root image whose init runs `script` and powers off. */
 function umlImage(dir: string, name: string, script: string): string {
@@ -202,6 +203,27 @@ export function makeNetns(ns: string, host: string): void {
   sh(`ip netns add ${ns} && ip -n ${ns} link set lo up && ip -n ${ns} tuntap add tap0 mode tap && ip -n ${ns} addr add ${host}/24 dev tap0 && ip -n ${ns} link set tap0 up`);
 }
 
+/**
+ * What the legacy and user-mode rows need in the bench's namespace; returns the control
+ * socket of Debian's uml_switch, started here (the namespace's end kills it).
+ */
+export function legacyNetns(ns: string, dir: string): string {
+  // mcast needs a multicast route. Its source is loopback's address: with another interface
+  // up the kernel would pick that one's, and drop the looped-back frames as martians.
+  sh(`ip -n ${ns} link set lo multicast on && ip -n ${ns} route add 224.0.0.0/4 dev lo src 127.0.0.1`);
+  // passt and QEMU's user network need a routable interface (a veth with a default route
+  // nothing answers) and ping sockets for the guest's ICMP.
+  sh(`ip -n ${ns} link add bv0 type veth peer name bv1 && ip -n ${ns} addr add 192.0.2.1/24 dev bv0 && ip -n ${ns} link set bv0 up && ip -n ${ns} link set bv1 up && ip -n ${ns} route add default via 192.0.2.254`);
+  sh(`ip netns exec ${ns} sysctl -qw net.ipv4.ping_group_range='0 2147483647'`);
+  // A new namespace queues 10 datagrams per Unix socket; systemd raises that to 512 on
+  // every host it boots. With 10, uml_switch drops most of a burst (real UML's and tuml's alike).
+  sh(`ip netns exec ${ns} sysctl -qw net.unix.max_dgram_qlen=512`);
+  const ctl = join(dir, 'switch.ctl');
+  spawn('ip', ['netns', 'exec', ns, 'uml_switch', '-unix', ctl], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && spawnSync('test', ['-S', ctl]).status !== 0; i++) spawnSync('sleep', ['0.05']);
+  return ctl;
+}
+
 /** Kills whatever a run left in the namespace (real UML's helper processes), deletes it and `dir`. */
 export function dropNetns(ns: string, dir: string): void {
   const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split('\n').filter((p) => /^\d+$/.test(p));
@@ -231,25 +253,14 @@ export async function runNetBench(log: (s: string) => void = console.log): Promi
     try {
       add(k, await f());
     } catch (e) {
-      log(`net: ${k}: ${(e as Error).message.split('\n')[0]}`);
+      log(`net: ${k}: ${(e as Error).message.split('\n').slice(0, 12).join('\n    ')}`);
     }
   };
   const { kernel, initrd } = defaultImage();
   try {
     makeNetns(ns, HOST);
-    // mcast needs a multicast route; passt and QEMU's user network need a routable interface
-    // (a veth with a default route nothing answers) and ping sockets for the guest's ICMP.
-    sh(`ip -n ${ns} link set lo multicast on && ip -n ${ns} route add 224.0.0.0/4 dev lo`);
-    sh(`ip -n ${ns} link add bv0 type veth peer name bv1 && ip -n ${ns} addr add 192.0.2.1/24 dev bv0 && ip -n ${ns} link set bv0 up && ip -n ${ns} link set bv1 up && ip -n ${ns} route add default via 192.0.2.254`);
-    sh(`ip netns exec ${ns} sysctl -qw net.ipv4.ping_group_range='0 2147483647'`);
-    const ctl = join(dir, 'switch.ctl');
-    const sw = spawn('ip', ['netns', 'exec', ns, 'uml_switch', '-unix', ctl], { stdio: 'ignore' });
-    for (let i = 0; i < 100 && spawnSync('test', ['-S', ctl]).status !== 0; i++) await new Promise((r) => setTimeout(r, 50));
-    for (const v of Object.values(TUNNELS)) {
-      v.a = v.a.replace('SWITCH', ctl);
-      v.b = v.b.replace('SWITCH', ctl);
-    }
-    void sw;
+    const ctl = legacyNetns(ns, dir);
+    const tunnels = Object.entries(TUNNELS).map(([t, v]) => [t, { a: v.a.replace('SWITCH', ctl), b: v.b.replace('SWITCH', ctl) }] as const);
     // The user-mode networks: guest → host's loopback through 10.0.2.2 (passt maps it, as QEMU's slirp does).
     const userScript = guestScript('eth0', '', '10.0.2.2', undefined, false, false);
     const qemuUser = [QEMU, '-M', 'virt', '-nographic', '-no-reboot', '-m', '64M', '-kernel', kernel, '-initrd', initrd,
@@ -281,7 +292,7 @@ export async function runNetBench(log: (s: string) => void = console.log): Promi
       }
       if (want('user')) add('user tuml', await guestToHost(ns, 'tuml passt', [process.execPath, tumlJs(), 'mem=64M', 'eth0=passt', '--', 'sh', '-c', userScript], '127.0.0.1', null));
       if (want('user')) await anchor('user QEMU', () => guestToHost(ns, 'QEMU -nic user', qemuUser, '127.0.0.1', null));
-      for (const [t, v] of Object.entries(TUNNELS)) {
+      for (const [t, v] of tunnels) {
         if (!want(t)) continue;
         add(`${t} tuml`, await pair(`tuml ${t}`, ns,
           [process.execPath, tumlJs(), 'mem=64M', v.a, '--', 'sh', '-c', pairs.a],

@@ -2,6 +2,7 @@
 // message for a missing capability (UML's HowTo: setcap on the binary, or a tap
 // made beforehand for the user).
 
+import * as native from '../native/index.js';
 import type { NativeError } from '../native/index.js';
 
 /** A transport could not be opened; the message is one line naming the device and the cause. */
@@ -24,4 +25,25 @@ export function isPermission(e: unknown): boolean {
 export function errorCode(e: unknown): string {
   const x = e as NativeError | NodeJS.ErrnoException | null;
   return x?.code ?? (e instanceof Error ? e.message : String(e));
+}
+
+/** Socket buffer a datagram transport asks for: room for a burst of super-frames cut into frames. */
+const DEEP_BUFFER = 4 << 20;
+
+/**
+ * Deepens a datagram socket's buffers. The peer's TCP sends whole windows in bursts, and
+ * the guest drains them at its own pace: with the default buffer the host drops frames
+ * and TCP backs off. The forced size needs CAP_NET_ADMIN; without it, the sysctl's maximum.
+ */
+export function deepenBuffers(fd: number): void {
+  const K = native.netConstants;
+  for (const [force, plain] of [[K.SO_RCVBUFFORCE, K.SO_RCVBUF], [K.SO_SNDBUFFORCE, K.SO_SNDBUF]]) {
+    try {
+      native.setSockOptInt(fd, K.SOL_SOCKET, force, DEEP_BUFFER);
+    } catch {
+      try {
+        native.setSockOptInt(fd, K.SOL_SOCKET, plain, DEEP_BUFFER);
+      } catch {}
+    }
+  }
 }

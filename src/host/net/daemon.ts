@@ -8,7 +8,7 @@ import { randomFill } from '../env.js';
 import * as native from '../native/index.js';
 import type { NetBackend, NetPort } from '../../virtio/net.js';
 import { hostReactor, type FdWatch } from '../io/reactor.js';
-import { NetOpenError } from './common.js';
+import { NetOpenError, deepenBuffers } from './common.js';
 import { DatagramPump } from './pump.js';
 
 export const SWITCH_MAGIC = 0xfeedface;
@@ -102,6 +102,7 @@ export function openSwitchPort(name: string, ctlPath: string, prefix: string, re
   try {
     data = native.socket(native.AF_UNIX, native.SOCK_DGRAM);
     native.bindUnix(data, dataPath);
+    deepenBuffers(data);
   } catch (e) {
     fail(`${prefix} : data bind failed, errno = ${errnoOf(e)}`);
   }

@@ -33,7 +33,8 @@ export function attachFilterOption(name: string, fd: number, c: VecConfig, fallb
   }
 }
 
-export function defaultFilter(mac: Uint8Array): Uint8Array {
+/** Drops frames whose source MAC is `mac`; `base`: where the frame starts in what the filter sees (8: behind a UDP header). */
+export function defaultFilter(mac: Uint8Array, base = 0): Uint8Array {
   const prog = new Uint8Array(6 * 8);
   const dv = new DataView(prog.buffer);
   const ins = (i: number, code: number, jt: number, jf: number, k: number) => {
@@ -44,9 +45,9 @@ export function defaultFilter(mac: Uint8Array): Uint8Array {
   };
   const low = ((mac[2] << 24) | (mac[3] << 16) | (mac[4] << 8) | mac[5]) >>> 0;
   const high = (mac[0] << 8) | mac[1];
-  ins(0, 0x20, 0, 0, 8); // ld [8]: source MAC bytes 2-5
+  ins(0, 0x20, 0, 0, base + 8); // ld [8]: source MAC bytes 2-5
   ins(1, 0x15, 0, 3, low); // jeq low, next, accept
-  ins(2, 0x28, 0, 0, 6); // ldh [6]: source MAC bytes 0-1
+  ins(2, 0x28, 0, 0, base + 6); // ldh [6]: source MAC bytes 0-1
   ins(3, 0x15, 0, 1, high); // jeq high, drop, accept
   ins(4, 0x06, 0, 0, 0); // ret 0: drop
   ins(5, 0x06, 0, 0, 0x40000); // ret: accept

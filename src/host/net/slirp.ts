@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import type { EthSettings } from './spec.js';
 import * as native from '../native/index.js';
-import { NetOpenError } from './common.js';
+import { NetOpenError, deepenBuffers } from './common.js';
 import { StreamBackend, type StreamCodec } from './stream.js';
 
 export const SLIP_END = 0xc0;
@@ -133,6 +133,10 @@ export function spawnStreamHelper(name: string, argv: readonly string[], codec: 
   if (!argv[0]) throw new NetOpenError(`${name}: no program to run`);
   const [mine, theirs] = native.socketPair(native.AF_UNIX, native.SOCK_STREAM);
   native.setNonBlocking(theirs, false);
+  // passt drops the frames it cannot write at once and the guest's TCP waits for the
+  // retransmission: deep buffers ride out the guest's busy stretches.
+  deepenBuffers(mine);
+  deepenBuffers(theirs);
   let stderr = '';
   const stdio: Array<'ignore' | 'pipe' | number> = childFd === 'stdio' ? [theirs, theirs, 'pipe'] : ['ignore', 'ignore', 'pipe', theirs];
   const child = spawn(argv[0], argv.slice(1), { stdio, detached: false });

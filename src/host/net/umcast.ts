@@ -9,8 +9,9 @@
 import { isIPv4 } from 'node:net';
 import type { EthSettings } from './spec.js';
 import * as native from '../native/index.js';
-import { NetOpenError, errorCode } from './common.js';
+import { NetOpenError, deepenBuffers, errorCode } from './common.js';
 import { DatagramPump, type Encapsulation } from './pump.js';
+import { defaultFilter } from './raw.js';
 
 type Umcast = Extract<EthSettings, { kind: 'mcast' | 'ucast' }>;
 
@@ -63,6 +64,11 @@ export function openUmcast(name: string, s: Umcast, mac: Uint8Array, log: (line:
     } catch (e) {
       fail(`There appears not to be a multicast-capable network interface on the host (joining ${s.addr}: ${errorCode(e)})`);
     }
+    // Our own frames come back through the group: the kernel drops them before they take
+    // buffer space or a copy (the filter sees the UDP header, then the frame).
+    try {
+      native.attachFilter(rx, defaultFilter(mac, 8));
+    } catch {}
     // Connected to the group, sends need no addresses; the receiving socket takes every sender.
     tx = native.socket(native.AF_INET, native.SOCK_DGRAM);
     try {
@@ -83,6 +89,7 @@ export function openUmcast(name: string, s: Umcast, mac: Uint8Array, log: (line:
     log(`ucast backend address: ${s.addr}:${s.rport} listen port: ${s.lport}`);
   }
   const fds = tx === rx ? [rx] : [rx, tx];
+  fds.forEach(deepenBuffers);
   return new DatagramPump({
     name, rxFd: rx, txFd: tx, io: 'socket', vnetHeader: false,
     depth: 64, gro: false, mtu: 1500, encap: mcast ? ownFrameFilter(mac) : undefined, log,
