@@ -3,6 +3,8 @@
 // its writable part. Requests are served concurrently (host I/O runs off the machine's
 // loop), at most MAX_INFLIGHT at a time so that memory per device stays bounded; every
 // chain gets exactly one used entry, except after a reset, when stale replies are dropped.
+// A large Twrite's data is not copied: the server gets views of the guest's buffers (the
+// host writes straight from them), and only the message header is copied.
 
 import {
   type Features,
@@ -17,6 +19,9 @@ import type { DescriptorChain } from './queue.js';
 export const VIRTIO_9P_MOUNT_TAG = 0;
 const QUEUE_SIZE = 128;
 const MAX_INFLIGHT = 16;
+/** 9P's Twrite: size[4] type[1] tag[2] fid[4] offset[8] count[4], then the data. */
+const TWRITE = 118;
+const TWRITE_HEADER = 23;
 /** Linux's limit on the tag length (it is a device name in the mount call). */
 export const MAX_TAG = 31;
 
@@ -24,8 +29,11 @@ export const MAX_TAG = 31;
 export interface P9Handler {
   /** Largest request accepted (the negotiated msize; before Tversion, the largest offered). */
   readonly maxRequest: number;
-  /** One reply of at most `room` bytes; never rejects. */
-  handle(req: Uint8Array, room: number): Promise<Uint8Array>;
+  /**
+   * One reply of at most `room` bytes; never rejects. `payload`, when given, is the rest
+   * of the request after `req` (a Twrite's data, as views of guest memory).
+   */
+  handle(req: Uint8Array, room: number, payload?: readonly Uint8Array[]): Promise<Uint8Array>;
   /** The driver reset the device: every fid is gone. */
   reset(): void;
   /** Optional: the reply has been copied to the guest and its buffer is free again. */
@@ -83,12 +91,17 @@ export class Virtio9p implements VirtioDevice {
     const gen = this.generation;
     const max = this.server.maxRequest;
     let req: Uint8Array;
+    let payload: Uint8Array[] | undefined;
     if (chain.readableLength > max) {
       // Only the header is needed to refuse it: the server sees a size above msize.
       req = new Uint8Array(Math.min(chain.readableLength, 7));
       chain.read(0, req);
       const dv = new DataView(req.buffer);
       if (req.length === 7) dv.setUint32(0, chain.readableLength >>> 0, true);
+    } else if (chain.readableLength >= 65536 && this.isTwrite(chain)) {
+      req = new Uint8Array(TWRITE_HEADER);
+      chain.read(0, req);
+      payload = chain.readableViews(TWRITE_HEADER);
     } else if (chain.readableLength >= 65536) {
       let buf = this.pool.pop();
       if (!buf || buf.length < max) buf = new Uint8Array(max);
@@ -96,10 +109,15 @@ export class Virtio9p implements VirtioDevice {
       chain.read(0, req);
     } else req = chain.readAll();
     this.inflight++;
-    void this.server.handle(req, chain.writableLength).then(
+    void this.server.handle(req, chain.writableLength, payload).then(
       (reply) => this.finish(ctx, gen, chain, req, reply),
       () => this.finish(ctx, gen, chain, req, new Uint8Array(0)),
     );
+  }
+
+  private isTwrite(chain: DescriptorChain): boolean {
+    const type = new Uint8Array(1);
+    return chain.read(4, type) === 1 && type[0] === TWRITE;
   }
 
   private finish(ctx: VirtioDeviceContext, gen: number, chain: DescriptorChain, req: Uint8Array, reply: Uint8Array): void {
