@@ -52,7 +52,7 @@ export class P9Server {
   private open = 0;
   private attaches = 0;
   private readonly inflight = new Map<number, Promise<unknown>>();
-  /** Rread buffers of msize bytes, reused: a fresh half-megabyte buffer per read costs more than the read. */
+  /** Rread buffers of msize bytes (up to a megabyte), reused: a fresh one per read costs more than the read. */
   private readonly pool: ArrayBuffer[] = [];
   private readonly pooled = new WeakSet<ArrayBuffer>();
 
