@@ -406,3 +406,22 @@ test('Trenameat2: RENAME_EXCHANGE swaps two names on the host and fids follow; o
   assert.equal((await rename2('d', 'f', 4)).errno, EINVAL, 'RENAME_WHITEOUT');
   assert.equal((await rename2('d', '..', 2)).errno, EINVAL);
 });
+
+test('a Tread given the guest buffers: page-cache data goes straight into them; the reply is the header, its size counting the data', async () => {
+  const { root } = tree();
+  const c = await session(root);
+  fs.writeFileSync(path.join(root, 'data'), Buffer.from('0123456789abcdef'));
+  assert.ok(!(await c.walk(1, 2, 'data')).isError);
+  assert.ok(!(await c.lopen(2, O_RDONLY)).isError);
+  const dest = [new Uint8Array(5), new Uint8Array(20)];
+  const req = new Msg().u32(2).u64(3).u32(1000).build(T.read, 11);
+  const head = new Reply(await c.server.handle(req, 4096, undefined, dest));
+  assert.equal(head.type, T.read + 1);
+  assert.equal(head.buf.length, 11);
+  assert.equal(new DataView(head.buf.buffer, head.buf.byteOffset).getUint32(0, true), 11 + 13);
+  assert.equal(head.u32(), 13);
+  assert.equal(Buffer.concat([dest[0], dest[1]]).subarray(0, 13).toString(), '3456789abcdef');
+  // Buffers on anything but a Tread are ignored: a whole reply as usual.
+  const attr = new Reply(await c.server.handle(new Msg().u32(2).u64(0x7ff).build(T.getattr, 12), 4096, undefined, dest));
+  assert.ok(!attr.isError && attr.buf.length > 11);
+});

@@ -66,6 +66,11 @@ export interface FsDirent {
 export interface FsFile {
   /** Bytes read into dst at offset (0 at end of file). */
   read(offset: number, dst: Uint8Array): Promise<number>;
+  /**
+   * Optional: a read into `dst`'s parts in order that completes now, from data at hand
+   * (the page cache): the bytes read (0 at end of file), or -1 when it would have to wait.
+   */
+  readNow?(offset: number, dst: readonly Uint8Array[]): number;
   /** `src` in parts: written as one (a gathering write). */
   write(offset: number, src: Uint8Array | readonly Uint8Array[]): Promise<number>;
   /** Entries from cookie `offset` on (0 = start), for as long as `take` accepts them. */

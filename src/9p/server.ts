@@ -66,9 +66,11 @@ export class P9Server {
   /**
    * Serves one request; the reply is at most `room` bytes (the guest's buffer) and
    * never more than msize. Always resolves, with Rlerror when the request is refused.
-   * `payload`: the rest of a Twrite after its header (`req`), left where it is.
+   * `payload`: the rest of a Twrite after its header (`req`), left where it is. `dest`:
+   * where a Tread's data may be put directly (the reply's bytes after its 11-byte header);
+   * when used, the reply returned is the header alone, its size field counting the data.
    */
-  async handle(req: Uint8Array, room: number, payload?: readonly Uint8Array[]): Promise<Uint8Array> {
+  async handle(req: Uint8Array, room: number, payload?: readonly Uint8Array[], dest?: readonly Uint8Array[]): Promise<Uint8Array> {
     if (req.length < HEADER) return errorReply(0xffff, E.EBADMSG);
     const dv = new DataView(req.buffer, req.byteOffset, req.byteLength);
     const size = dv.getUint32(0, true);
@@ -88,7 +90,7 @@ export class P9Server {
       if (size < req.length) msg = req.subarray(0, size);
     }
     const cap = Math.min(room, type === T.version ? MAX_MSIZE : this.msize);
-    const work = this.dispatch(type, tag, new Reader(msg), cap, data);
+    const work = this.dispatch(type, tag, new Reader(msg), cap, data, type === T.read ? dest : undefined);
     this.inflight.set(tag, work);
     try {
       return await work;
@@ -128,7 +130,7 @@ export class P9Server {
     this.pool.length = 0;
   }
 
-  private async dispatch(type: number, tag: number, r: Reader, cap: number, payload?: Uint8Array[]): Promise<Uint8Array> {
+  private async dispatch(type: number, tag: number, r: Reader, cap: number, payload?: Uint8Array[], dest?: readonly Uint8Array[]): Promise<Uint8Array> {
     const w = (n: number) => new Writer(new Uint8Array(Math.min(cap, HEADER + n)));
     if (type === T.version) return this.version(r, tag, cap);
     if (!this.versioned) throw new P9Error(E.EPROTO, 'no Tversion');
@@ -243,6 +245,16 @@ export class P9Server {
         const fid = this.fid(r.u32());
         const offset = r.u64();
         const count = Math.min(r.u32(), cap - HEADER - 4);
+        if (dest && fid.file?.readNow && count > 0 && offset <= Number.MAX_SAFE_INTEGER) {
+          const into = cut(dest, Math.min(count, dest.reduce((n, b) => n + b.length, 0)));
+          const n = into ? fid.file.readNow(offset, into) : -1;
+          if (n >= 0) {
+            const head = new Writer(new Uint8Array(HEADER + 4)).u32(n);
+            const reply = head.finish(T.read + 1, tag);
+            new DataView(reply.buffer).setUint32(0, HEADER + 4 + n, true);
+            return reply;
+          }
+        }
         const out = new Writer(this.replyBuffer(HEADER + 4 + Math.max(0, count)));
         if (fid.xattr && !fid.xattr.write) {
           const d = fid.xattr.data;

@@ -77,6 +77,26 @@ export class DescriptorChain {
     return out;
   }
 
+  /**
+   * The writable bytes from `offset` on as views of guest RAM, for a device to fill in
+   * place (the memory counts as written now, as by write()).
+   */
+  writableViews(offset: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let skip = offset;
+    for (const s of this.writable) {
+      if (skip >= s.len) {
+        skip -= s.len;
+        continue;
+      }
+      const v = this.mem.view(s.addr + skip, s.len - skip);
+      if (!v) break; // checked when the chain was built
+      out.push(v);
+      skip = 0;
+    }
+    return out;
+  }
+
   /** All readable bytes, copied. */
   readAll(): Uint8Array {
     const out = new Uint8Array(this.readableLength);

@@ -336,6 +336,16 @@ class HostFile implements FsFile {
   // Data the host has in its page cache is copied at once: a thread-pool round trip costs
   // more than the copy, and the guest waits for each request. What would block (a disk
   // read, a pipe, a device) goes to the thread pool. A short count is a valid 9P answer.
+  // Into guest memory directly only when it completes now: a read left to the thread pool
+  // could land after the device was reset and the memory given to something else.
+  readNow(offset: number, dst: readonly Uint8Array[]): number {
+    if (!this.nowaitRead || this.closed || dst.length === 0) return -1;
+    const n = sys.preadvNowait(this.fd, dst, offset);
+    if (n > 0) return n;
+    if (n !== -hostErrno.EAGAIN && n !== 0) this.nowaitRead = false;
+    return -1;
+  }
+
   read(offset: number, dst: Uint8Array): Promise<number> {
     if (this.nowaitRead && !this.closed && dst.length > 0) {
       const n = sys.preadNowait(this.fd, dst, offset);
