@@ -23,7 +23,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <climits>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -264,6 +266,26 @@ Napi::Value IoNowait(const Napi::CallbackInfo &info, bool write) {
 }
 
 Napi::Value PreadNowait(const Napi::CallbackInfo &info) { return IoNowait(info, false); }
+
+// preadv2 with RWF_NOWAIT into an array of Uint8Arrays (a scattering read into guest
+// buffers, at most IOV_MAX of them); same results as preadNowait.
+Napi::Value PreadvNowait(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  Napi::Array bufs = info[1].As<Napi::Array>();
+  double pos = info[2].As<Napi::Number>().DoubleValue();
+  if (pos < 0 || pos > 9007199254740992.0) return Napi::Number::New(env, -EINVAL);
+  uint32_t n = bufs.Length();
+  if (n == 0 || n > IOV_MAX) return Napi::Number::New(env, -EINVAL);
+  std::vector<struct iovec> iov(n);
+  for (uint32_t i = 0; i < n; i++) {
+    Napi::Value v = bufs.Get(i);
+    if (!v.IsTypedArray()) return Napi::Number::New(env, -EINVAL);
+    Napi::Uint8Array b = v.As<Napi::Uint8Array>();
+    iov[i].iov_base = b.Data();
+    iov[i].iov_len = b.ByteLength();
+  }
+  return Ret(env, preadv2(Int(info, 0), iov.data(), (int)n, (off_t)pos, RWF_NOWAIT));
+}
 Napi::Value PwriteNowait(const Napi::CallbackInfo &info) { return IoNowait(info, true); }
 
 }  // namespace
@@ -293,6 +315,7 @@ void RegisterFs(Napi::Env env, Napi::Object exports) {
   fn("listxattr", Listxattr);
   fn("removexattr", Removexattr);
   fn("preadNowait", PreadNowait);
+  fn("preadvNowait", PreadvNowait);
   fn("pwriteNowait", PwriteNowait);
 
   Napi::Object c = Napi::Object::New(env);

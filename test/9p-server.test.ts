@@ -356,3 +356,72 @@ test('attaches per connection are bounded, and released ones make room', async (
   await c.clunk(5001);
   assert.ok(!(await c.attach(9999)).isError);
 });
+
+test('a Twrite whose data comes as separate parts (guest buffers): written at once; a count that is not the data is refused', async () => {
+  const { root } = tree();
+  const c = await session(root);
+  assert.ok(!(await c.walk(1, 2)).isError);
+  assert.ok(!(await c.lcreate(2, 'parts', O_RDWR, 0o644)).isError);
+  const parts = [Buffer.from('first '), Buffer.from('second '), Buffer.from('third')];
+  const head = (count: number, size: number) => {
+    const h = new Msg().u32(2).u64(3).u32(count).build(T.write, 9);
+    new DataView(h.buffer).setUint32(0, size, true);
+    return h;
+  };
+  const ok = new Reply(await c.server.handle(head(18, 23 + 18), 4096, parts));
+  assert.ok(!ok.isError, `errno ${ok.errno}`);
+  assert.equal(ok.u32(), 18);
+  assert.equal(fs.readFileSync(path.join(root, 'parts'), 'latin1'), '\0\0\0first second third');
+  // The size field leaves 10 bytes of the parts: that many are the message, and the count must say so.
+  assert.equal(new Reply(await c.server.handle(head(18, 23 + 10), 4096, parts)).errno, 74);
+  const cut = new Reply(await c.server.handle(head(10, 23 + 10), 4096, parts));
+  assert.equal(cut.u32(), 10);
+  // A size past the parts, or parts on another message type.
+  assert.equal(new Reply(await c.server.handle(head(18, 23 + 50), 4096, parts)).errno, 74);
+  const walk = new Msg().u32(1).u32(5).u16(0).build(T.walk, 10);
+  assert.equal(new Reply(await c.server.handle(walk, 4096, parts)).errno, 74);
+});
+
+test('Trenameat2: RENAME_EXCHANGE swaps two names on the host and fids follow; other flags refused', async () => {
+  const { root } = tree();
+  const c = await session(root);
+  fs.mkdirSync(path.join(root, 'd'));
+  fs.writeFileSync(path.join(root, 'd', 'inner'), 'in the directory');
+  fs.writeFileSync(path.join(root, 'f'), 'a file');
+  assert.ok(!(await c.walk(1, 2, 'd', 'inner')).isError);
+  assert.ok(!(await c.walk(1, 3, 'f')).isError);
+  const rename2 = (a: string, b: string, flags: number) => c.send(T.renameat2, new Msg().u32(1).str(a).u32(1).str(b).u32(flags));
+  assert.ok(!(await rename2('d', 'f', 2)).isError);
+  assert.equal(fs.readFileSync(path.join(root, 'd'), 'utf8'), 'a file');
+  assert.equal(fs.readFileSync(path.join(root, 'f', 'inner'), 'utf8'), 'in the directory');
+  // The fids walked before the exchange follow their files.
+  await c.lopen(2, O_RDONLY);
+  const r2 = await c.read(2, 0, 100);
+  assert.equal(Buffer.from(r2.bytes(r2.u32())).toString(), 'in the directory');
+  await c.lopen(3, O_RDONLY);
+  const r3 = await c.read(3, 0, 100);
+  assert.equal(Buffer.from(r3.bytes(r3.u32())).toString(), 'a file');
+  assert.equal((await rename2('d', 'absent', 2)).errno, ENOENT);
+  assert.equal((await rename2('d', 'f', 1)).errno, 17, 'RENAME_NOREPLACE onto an existing name');
+  assert.equal((await rename2('d', 'f', 4)).errno, EINVAL, 'RENAME_WHITEOUT');
+  assert.equal((await rename2('d', '..', 2)).errno, EINVAL);
+});
+
+test('a Tread given the guest buffers: page-cache data goes straight into them; the reply is the header, its size counting the data', async () => {
+  const { root } = tree();
+  const c = await session(root);
+  fs.writeFileSync(path.join(root, 'data'), Buffer.from('0123456789abcdef'));
+  assert.ok(!(await c.walk(1, 2, 'data')).isError);
+  assert.ok(!(await c.lopen(2, O_RDONLY)).isError);
+  const dest = [new Uint8Array(5), new Uint8Array(20)];
+  const req = new Msg().u32(2).u64(3).u32(1000).build(T.read, 11);
+  const head = new Reply(await c.server.handle(req, 4096, undefined, dest));
+  assert.equal(head.type, T.read + 1);
+  assert.equal(head.buf.length, 11);
+  assert.equal(new DataView(head.buf.buffer, head.buf.byteOffset).getUint32(0, true), 11 + 13);
+  assert.equal(head.u32(), 13);
+  assert.equal(Buffer.concat([dest[0], dest[1]]).subarray(0, 13).toString(), '3456789abcdef');
+  // Buffers on anything but a Tread are ignored: a whole reply as usual.
+  const attr = new Reply(await c.server.handle(new Msg().u32(2).u64(0x7ff).build(T.getattr, 12), 4096, undefined, dest));
+  assert.ok(!attr.isError && attr.buf.length > 11);
+});

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { encodeExec } from '../src/uml/cmdline/index.js';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..', '..');
 const tuml = join(root, 'dist', 'tools', 'tuml.js');
@@ -261,6 +262,99 @@ test('rename: RENAME_NOREPLACE moves onto a free name and refuses an existing on
   assert.equal(existsSync(join(work, 'a')), false);
   assert.equal(readFileSync(join(work, 'b'), 'utf8'), 'C');
   assert.equal(existsSync(join(work, 'c')), false);
+});
+
+const EXCHANGE_C = `
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+static void try(const char *what, const char *a, const char *b, unsigned flags) {
+  long r = syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, flags);
+  printf("%s %s\\n", what, r == 0 ? "ok" : strerror(errno));
+}
+int main(void) {
+  try("exchange-files", "x", "y", 2);
+  try("exchange-dir-file", "dir", "x", 2);
+  try("exchange-absent", "y", "absent", 2);
+  try("exchange-noreplace", "x", "y", 3);
+  return 0;
+}
+`;
+
+/** EXCHANGE_C built into `dir`; undefined when there is no riscv64 compiler. */
+function exchangeProgram(dir: string): string | undefined {
+  writeFileSync(join(dir, 'exchange.c'), EXCHANGE_C);
+  const cc = spawnSync('riscv64-linux-gnu-gcc', ['-O2', '-static', '-o', join(dir, 'exchangetest'), join(dir, 'exchange.c')], { encoding: 'utf8' });
+  if (cc.error) return undefined;
+  assert.equal(cc.status, 0, cc.stderr);
+  return join(dir, 'exchangetest');
+}
+
+function exchangeTree(dir: string): string {
+  const work = join(dir, 'xchg');
+  mkdirSync(join(work, 'dir'), { recursive: true });
+  writeFileSync(join(work, 'dir', 'inner'), 'I');
+  writeFileSync(join(work, 'x'), 'X');
+  writeFileSync(join(work, 'y'), 'Y');
+  return work;
+}
+
+test('rename: RENAME_EXCHANGE swaps two files, a directory and a file; the guest and the host agree', { timeout: 150_000 }, async (t) => {
+  const { dir } = shared();
+  const work = exchangeTree(dir);
+  if (!exchangeProgram(dir)) return t.skip('riscv64-linux-gnu-gcc is not installed');
+  const out = await guest([`hostfs=${dir}`], 'mkdir -p /mnt/h && mount -t hostfs none /mnt/h && cd /mnt/h/xchg && /mnt/h/exchangetest && cat dir y x/inner && echo && ls -F | tr "\\n" " "');
+  assert.equal(out, 'exchange-files ok\nexchange-dir-file ok\nexchange-absent No such file or directory\nexchange-noreplace Invalid argument\nYXI\ndir x/ y \n'.trimEnd() + ' ');
+  assert.equal(readFileSync(join(work, 'dir'), 'utf8'), 'Y');
+  assert.equal(readFileSync(join(work, 'y'), 'utf8'), 'X');
+  assert.equal(readFileSync(join(work, 'x', 'inner'), 'utf8'), 'I');
+});
+
+test('rename: RENAME_EXCHANGE against a 9P server without Trenameat2 (QEMU\'s) is EINVAL and changes nothing', { timeout: 150_000 }, async (t) => {
+  const qemu = process.env.QEMU ?? 'qemu-system-riscv64';
+  if (spawnSync(qemu, ['--version']).error) return t.skip(`${qemu} is not installed`);
+  const { dir } = shared();
+  const work = exchangeTree(dir);
+  if (!exchangeProgram(dir)) return t.skip('riscv64-linux-gnu-gcc is not installed');
+  const script = 'mkdir -p /mnt/h && mount -t hostfs none /mnt/h && cd /mnt/h/xchg && /mnt/h/exchangetest && cat x y';
+  const image = join(root, 'images', 'default');
+  const r = spawnSync(qemu, [
+    '-M', 'virt', '-nographic', '-no-reboot', '-m', '64M', '-kernel', join(image, 'Image'), '-initrd', join(image, 'initramfs.cpio.gz'),
+    '-append', `console=hvc0 tuml.exec=${encodeExec(['sh', '-c', script])} `,
+    '-fsdev', `local,id=fs0,path=${dir},security_model=none`, '-device', 'virtio-9p-device,fsdev=fs0,mount_tag=hostfs',
+  ], { encoding: 'latin1', timeout: 120_000 });
+  const text = r.stdout.replace(/\r/g, '');
+  assert.match(text, /exchange-files Invalid argument\nexchange-dir-file Invalid argument\nexchange-absent No such file or directory\nexchange-noreplace Invalid argument\nXY/);
+  assert.equal(readFileSync(join(work, 'x'), 'utf8'), 'X');
+  assert.equal(readFileSync(join(work, 'y'), 'utf8'), 'Y');
+});
+
+test('hostfs=DIR,append: /proc/mounts shows append; writes append, truncation is dropped, unlink is refused', { timeout: 150_000 }, async () => {
+  const { dir } = shared();
+  const out = await guest([`hostfs=${dir},append`], [
+    'mkdir -p /mnt/h /mnt/s && mount -t hostfs none /mnt/h && mount -t hostfs none /mnt/s -o /sub',
+    'grep " /mnt/h " /proc/mounts',
+    'grep " /mnt/s " /proc/mounts',
+    'echo more >> /mnt/h/sub/from-host',
+    'echo over > /mnt/s/from-host',
+    '{ rm /mnt/h/sub/from-host 2>/dev/null && echo removed || echo refused; }',
+  ].join(' && '));
+  assert.equal(out, 'none /mnt/h hostfs rw,relatime,append 0 0\nnone /mnt/s hostfs rw,relatime,/sub,append 0 0\nrefused\n');
+  assert.equal(readFileSync(join(dir, 'sub', 'from-host'), 'utf8'), 'written on the host\nmore\nover\n');
+});
+
+test('1 MiB reads and writes: a file copied with dd bs=1M through the mount is the same on the host', { timeout: 150_000 }, async () => {
+  const { dir } = shared();
+  const data = randomBytes((3 << 20) + 12345);
+  writeFileSync(join(dir, 'src'), data);
+  const out = await guest([`hostfs=${dir}`], 'mkdir -p /mnt/h && mount -t hostfs none /mnt/h && dd if=/mnt/h/src of=/mnt/h/dst bs=1M 2>&1 | tail -1 && md5sum < /mnt/h/dst');
+  const md5 = spawnSync('md5sum', [join(dir, 'src')], { encoding: 'utf8' }).stdout.split(' ')[0];
+  assert.equal(out, `3+1 records out\n${md5}  -\n`);
+  assert.ok(readFileSync(join(dir, 'dst')).equals(data));
 });
 
 test('reads of host data in and out of the host page cache return the same bytes', { timeout: 150_000 }, async () => {

@@ -66,7 +66,13 @@ export interface FsDirent {
 export interface FsFile {
   /** Bytes read into dst at offset (0 at end of file). */
   read(offset: number, dst: Uint8Array): Promise<number>;
-  write(offset: number, src: Uint8Array): Promise<number>;
+  /**
+   * Optional: a read into `dst`'s parts in order that completes now, from data at hand
+   * (the page cache): the bytes read (0 at end of file), or -1 when it would have to wait.
+   */
+  readNow?(offset: number, dst: readonly Uint8Array[]): number;
+  /** `src` in parts: written as one (a gathering write). */
+  write(offset: number, src: Uint8Array | readonly Uint8Array[]): Promise<number>;
   /** Entries from cookie `offset` on (0 = start), for as long as `take` accepts them. */
   readdir(offset: bigint, take: (e: FsDirent) => boolean): void;
   fstat(): FsStat;
@@ -84,7 +90,8 @@ export interface FsExport {
   symlink(dir: string, name: string, target: string): void;
   mknod(dir: string, name: string, mode: number, major: number, minor: number): void;
   link(path: string, dir: string, name: string): void;
-  rename(fromDir: string, fromName: string, toDir: string, toName: string): void;
+  /** `flags`: renameat2(2)'s RENAME_NOREPLACE (1) or RENAME_EXCHANGE (2), or 0. */
+  rename(fromDir: string, fromName: string, toDir: string, toName: string, flags?: number): void;
   /** unlink, or rmdir when `dir` is true. */
   remove(dir: string, name: string, isDir: boolean): void;
   readlink(path: string): string;

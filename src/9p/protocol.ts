@@ -15,6 +15,8 @@ export const T = {
   fsync: 50, lock: 52, getlock: 54, link: 70, mkdir: 72, renameat: 74, unlinkat: 76,
   version: 100, auth: 102, attach: 104, flush: 108, walk: 110, read: 116, write: 118,
   clunk: 120, remove: 122,
+  /** Not 9P2000.L: Trenameat with renameat2's flags (fid[4] name[s] newfid[4] newname[s] flags[4]), from the guest kernel's hostfs. */
+  renameat2: 200,
 } as const;
 export const RLERROR = 7;
 

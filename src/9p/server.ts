@@ -9,8 +9,8 @@ import {
   SETATTR_SIZE, SETATTR_UID, T, VERSION_9P2000_L, Writer, errorReply,
 } from './protocol.js';
 
-/** The largest msize offered (Linux's virtio transport takes at most 500 KiB). */
-export const MAX_MSIZE = 512 * 1024;
+/** The largest msize offered: the guest kernel's hostfs asks for 1 MiB + 4 KiB (a 1 MiB read or write per message). */
+export const MAX_MSIZE = 1024 * 1024 + 4096;
 const MIN_MSIZE = 4096;
 const MAX_FIDS = 65536;
 // Host descriptors a guest can hold through one channel (the hostfs driver has HOSTFS_CHANNELS of them,
@@ -22,6 +22,9 @@ const POOL_MAX = 16;
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
+/** renameat2(2)'s flags. */
+const RENAME_NOREPLACE = 1;
+const RENAME_EXCHANGE = 2;
 
 interface Attach {
   exp: FsExport;
@@ -49,7 +52,7 @@ export class P9Server {
   private open = 0;
   private attaches = 0;
   private readonly inflight = new Map<number, Promise<unknown>>();
-  /** Rread buffers of msize bytes, reused: a fresh half-megabyte buffer per read costs more than the read. */
+  /** Rread buffers of msize bytes (up to a megabyte), reused: a fresh one per read costs more than the read. */
   private readonly pool: ArrayBuffer[] = [];
   private readonly pooled = new WeakSet<ArrayBuffer>();
 
@@ -63,8 +66,11 @@ export class P9Server {
   /**
    * Serves one request; the reply is at most `room` bytes (the guest's buffer) and
    * never more than msize. Always resolves, with Rlerror when the request is refused.
+   * `payload`: the rest of a Twrite after its header (`req`), left where it is. `dest`:
+   * where a Tread's data may be put directly (the reply's bytes after its 11-byte header);
+   * when used, the reply returned is the header alone, its size field counting the data.
    */
-  async handle(req: Uint8Array, room: number): Promise<Uint8Array> {
+  async handle(req: Uint8Array, room: number, payload?: readonly Uint8Array[], dest?: readonly Uint8Array[]): Promise<Uint8Array> {
     if (req.length < HEADER) return errorReply(0xffff, E.EBADMSG);
     const dv = new DataView(req.buffer, req.byteOffset, req.byteLength);
     const size = dv.getUint32(0, true);
@@ -72,10 +78,19 @@ export class P9Server {
     const tag = dv.getUint16(5, true);
     if (room < HEADER + 4) return errorReply(tag, E.EMSGSIZE);
     if (type !== T.version && size > this.msize) return errorReply(tag, E.EMSGSIZE);
-    if (size !== req.length && !(size < req.length && size >= HEADER)) return errorReply(tag, E.EBADMSG);
-    const msg = size < req.length ? req.subarray(0, size) : req;
+    let data: Uint8Array[] | undefined;
+    let msg = req;
+    if (payload) {
+      // Only a Twrite comes in two parts; its data is exactly what the size field leaves.
+      if (type !== T.write || size < req.length) return errorReply(tag, E.EBADMSG);
+      data = cut(payload, size - req.length);
+      if (!data) return errorReply(tag, E.EBADMSG);
+    } else {
+      if (size !== req.length && !(size < req.length && size >= HEADER)) return errorReply(tag, E.EBADMSG);
+      if (size < req.length) msg = req.subarray(0, size);
+    }
     const cap = Math.min(room, type === T.version ? MAX_MSIZE : this.msize);
-    const work = this.dispatch(type, tag, new Reader(msg), cap);
+    const work = this.dispatch(type, tag, new Reader(msg), cap, data, type === T.read ? dest : undefined);
     this.inflight.set(tag, work);
     try {
       return await work;
@@ -115,7 +130,7 @@ export class P9Server {
     this.pool.length = 0;
   }
 
-  private async dispatch(type: number, tag: number, r: Reader, cap: number): Promise<Uint8Array> {
+  private async dispatch(type: number, tag: number, r: Reader, cap: number, payload?: Uint8Array[], dest?: readonly Uint8Array[]): Promise<Uint8Array> {
     const w = (n: number) => new Writer(new Uint8Array(Math.min(cap, HEADER + n)));
     if (type === T.version) return this.version(r, tag, cap);
     if (!this.versioned) throw new P9Error(E.EPROTO, 'no Tversion');
@@ -230,6 +245,16 @@ export class P9Server {
         const fid = this.fid(r.u32());
         const offset = r.u64();
         const count = Math.min(r.u32(), cap - HEADER - 4);
+        if (dest && fid.file?.readNow && count > 0 && offset <= Number.MAX_SAFE_INTEGER) {
+          const into = cut(dest, Math.min(count, dest.reduce((n, b) => n + b.length, 0)));
+          const n = into ? fid.file.readNow(offset, into) : -1;
+          if (n >= 0) {
+            const head = new Writer(new Uint8Array(HEADER + 4)).u32(n);
+            const reply = head.finish(T.read + 1, tag);
+            new DataView(reply.buffer).setUint32(0, HEADER + 4 + n, true);
+            return reply;
+          }
+        }
         const out = new Writer(this.replyBuffer(HEADER + 4 + Math.max(0, count)));
         if (fid.xattr && !fid.xattr.write) {
           const d = fid.xattr.data;
@@ -251,9 +276,16 @@ export class P9Server {
         const fid = this.fid(r.u32());
         const offset = r.u64();
         const count = r.u32();
-        if (count > r.remaining) throw new P9Error(E.EBADMSG, 'write count past the message');
-        const data = r.bytes(count);
+        let data: Uint8Array | Uint8Array[];
+        if (payload) {
+          if (count !== payload.reduce((n, b) => n + b.length, 0)) throw new P9Error(E.EBADMSG, 'write count is not the message');
+          data = payload;
+        } else {
+          if (count > r.remaining) throw new P9Error(E.EBADMSG, 'write count past the message');
+          data = r.bytes(count);
+        }
         if (fid.xattr?.write) {
+          if (Array.isArray(data)) data = concat(data, count);
           const x = fid.xattr.write;
           if (offset !== x.filled || offset + count > x.size) throw new P9Error(E.EINVAL);
           fid.xattr.data.set(data, offset);
@@ -333,6 +365,24 @@ export class P9Server {
         ofid.attach.exp.rename(ofid.path, oname, nfid.path, nname);
         this.renamed(ofid.attach, join(ofid.path, oname), join(nfid.path, nname));
         return w(0).finish(T.renameat + 1, tag);
+      }
+      case T.renameat2: {
+        const ofid = this.fid(r.u32());
+        const oname = checkName(r.str());
+        const nfid = this.fid(r.u32());
+        const nname = checkName(r.str());
+        const flags = r.u32();
+        if (ofid.attach !== nfid.attach) throw new P9Error(E.EXDEV);
+        const from = join(ofid.path, oname);
+        const to = join(nfid.path, nname);
+        if (flags === RENAME_EXCHANGE) {
+          ofid.attach.exp.rename(ofid.path, oname, nfid.path, nname, RENAME_EXCHANGE);
+          this.exchanged(ofid.attach, from, to);
+        } else if (flags === RENAME_NOREPLACE || flags === 0) {
+          ofid.attach.exp.rename(ofid.path, oname, nfid.path, nname, flags);
+          this.renamed(ofid.attach, from, to);
+        } else throw new P9Error(E.EINVAL, 'rename flags');
+        return w(0).finish(T.renameat2 + 1, tag);
       }
       case T.unlinkat: {
         const fid = this.fid(r.u32());
@@ -507,6 +557,16 @@ export class P9Server {
     }
   }
 
+  /** Fids at or below two exchanged paths follow them. */
+  private exchanged(attach: Attach, a: string, b: string): void {
+    const swap = (p: string) => {
+      if (p === a || p.startsWith(a + '/')) return b + p.slice(a.length);
+      if (p === b || p.startsWith(b + '/')) return a + p.slice(b.length);
+      return p;
+    };
+    for (const f of this.fids.values()) if (f.attach === attach) f.path = swap(f.path);
+  }
+
   /** Fids below a renamed path follow it. */
   private renamed(attach: Attach, from: string, to: string): void {
     for (const f of this.fids.values()) {
@@ -529,6 +589,28 @@ function qidOf(w: Writer, st: FsStat): Writer {
  */
 export function qidPath(ino: bigint): bigint {
   return BigInt.asUintN(64, ino - 2n);
+}
+
+/** The first `n` bytes of `parts` (as views), or undefined when they hold fewer. */
+function cut(parts: readonly Uint8Array[], n: number): Uint8Array[] | undefined {
+  const out: Uint8Array[] = [];
+  for (const p of parts) {
+    if (n === 0) break;
+    const take = Math.min(p.length, n);
+    out.push(take === p.length ? p : p.subarray(0, take));
+    n -= take;
+  }
+  return n === 0 ? out : undefined;
+}
+
+function concat(parts: readonly Uint8Array[], n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 function nsec(v: number): number {

@@ -57,6 +57,46 @@ export class DescriptorChain {
     return this.copy(this.readable, offset, dst.length, (gpaView, pos) => dst.set(gpaView, pos));
   }
 
+  /**
+   * The readable bytes from `offset` on as views of guest RAM, not copies: for a device
+   * that only reads them (the driver may still change them meanwhile, as on hardware).
+   */
+  readableViews(offset: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let skip = offset;
+    for (const s of this.readable) {
+      if (skip >= s.len) {
+        skip -= s.len;
+        continue;
+      }
+      const off = this.mem.offset(s.addr + skip, s.len - skip);
+      if (off < 0) break; // checked when the chain was built
+      out.push(this.mem.bytes.subarray(off, off + s.len - skip));
+      skip = 0;
+    }
+    return out;
+  }
+
+  /**
+   * The writable bytes from `offset` on as views of guest RAM, for a device to fill in
+   * place (the memory counts as written now, as by write()).
+   */
+  writableViews(offset: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let skip = offset;
+    for (const s of this.writable) {
+      if (skip >= s.len) {
+        skip -= s.len;
+        continue;
+      }
+      const v = this.mem.view(s.addr + skip, s.len - skip);
+      if (!v) break; // checked when the chain was built
+      out.push(v);
+      skip = 0;
+    }
+    return out;
+  }
+
   /** All readable bytes, copied. */
   readAll(): Uint8Array {
     const out = new Uint8Array(this.readableLength);

@@ -6,7 +6,7 @@
 // (chmod, xattrs) go through an O_PATH descriptor of a file known not to be a link.
 // Bulk data (read, write, fsync) goes through libuv's thread pool, off the machine's loop.
 
-import { closeSync, fdatasync, fsync, ftruncateSync as ftruncateSyncNode, read, write } from 'node:fs';
+import { closeSync, fdatasync, fsync, ftruncateSync as ftruncateSyncNode, read, write, writev } from 'node:fs';
 import { errno as hostErrno, fsSyscalls as sys } from '../native/index.js';
 import type { FsBackend, FsDirent, FsExport, FsFile, FsSetattr, FsStat, FsStatfs } from '../../9p/backend.js';
 import { L_O } from '../../9p/backend.js';
@@ -181,8 +181,8 @@ class HostExport implements FsExport {
     this.inDir(from.dir, (ofd) => this.inDir(dir, (nfd) => check(sys.linkat(ofd, from.name, nfd, name, 0))));
   }
 
-  rename(fromDir: string, fromName: string, toDir: string, toName: string): void {
-    this.inDir(fromDir, (ofd) => this.inDir(toDir, (nfd) => check(sys.renameat2(ofd, fromName, nfd, toName, 0))));
+  rename(fromDir: string, fromName: string, toDir: string, toName: string, flags = 0): void {
+    this.inDir(fromDir, (ofd) => this.inDir(toDir, (nfd) => check(sys.renameat2(ofd, fromName, nfd, toName, flags & (C.RENAME_NOREPLACE | C.RENAME_EXCHANGE)))));
   }
 
   remove(dir: string, name: string, isDir: boolean): void {
@@ -336,6 +336,16 @@ class HostFile implements FsFile {
   // Data the host has in its page cache is copied at once: a thread-pool round trip costs
   // more than the copy, and the guest waits for each request. What would block (a disk
   // read, a pipe, a device) goes to the thread pool. A short count is a valid 9P answer.
+  // Into guest memory directly only when it completes now: a read left to the thread pool
+  // could land after the device was reset and the memory given to something else.
+  readNow(offset: number, dst: readonly Uint8Array[]): number {
+    if (!this.nowaitRead || this.closed || dst.length === 0) return -1;
+    const n = sys.preadvNowait(this.fd, dst, offset);
+    if (n > 0) return n;
+    if (n !== -hostErrno.EAGAIN && n !== 0) this.nowaitRead = false;
+    return -1;
+  }
+
   read(offset: number, dst: Uint8Array): Promise<number> {
     if (this.nowaitRead && !this.closed && dst.length > 0) {
       const n = sys.preadNowait(this.fd, dst, offset);
@@ -345,7 +355,12 @@ class HostFile implements FsFile {
     return this.io((done) => read(this.fd, dst, 0, dst.length, offset, done));
   }
 
-  write(offset: number, src: Uint8Array): Promise<number> {
+  write(offset: number, src: Uint8Array | readonly Uint8Array[]): Promise<number> {
+    if (Array.isArray(src)) {
+      const parts = src as readonly Uint8Array[];
+      return this.io((done) => writev(this.fd, parts as Uint8Array[], offset, done));
+    }
+    src = src as Uint8Array;
     if (this.nowaitWrite && !this.closed && src.length > 0) {
       const n = sys.pwriteNowait(this.fd, src, offset);
       if (n > 0) return Promise.resolve(n);

@@ -142,6 +142,7 @@ export interface FsSyscalls {
    * I/O (-EOPNOTSUPP, -ESPIPE where the file has no such path).
    */
   preadNowait(fd: number, buf: Uint8Array, pos: number): number;
+  preadvNowait(fd: number, bufs: readonly Uint8Array[], pos: number): number;
   pwriteNowait(fd: number, buf: Uint8Array, pos: number): number;
   constants: Record<
     | 'O_PATH' | 'O_NOFOLLOW' | 'O_DIRECTORY' | 'O_CREAT' | 'O_EXCL' | 'O_TRUNC' | 'O_APPEND'
