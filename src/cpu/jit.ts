@@ -40,6 +40,9 @@ export interface JitCoreExports {
   JIT_LEFT: WebAssembly.Global;
   JIT_TLOAD: WebAssembly.Global;
   JIT_TSTORE: WebAssembly.Global;
+  JIT_STATS: WebAssembly.Global;
+  JIT_CACHE: WebAssembly.Global;
+  JIT_CACHE_N: WebAssembly.Global;
   XREG: WebAssembly.Global;
   FREG: WebAssembly.Global;
   RVC_TABLE: WebAssembly.Global;
@@ -89,9 +92,11 @@ const T_BLOCK = 0, T_LOAD = 1, T_STORE = 2, T_STATUS = 3, T_AMO = 4, T_MUL = 5, 
 const I32 = 0x7f, I64 = 0x7e;
 
 // Locals: 0 pc (param), 1 n (budget at the current block's start), 2 e (TLB entry / status),
-// 3 cur (block index), 4 k (instructions run at an exit), 5 va, 6 t, 7 t2, 8 ret (next pc), 8+r: x(r).
+// 3 cur (block index), 4 k (instructions run at an exit), 5 va, 6 t, 7 t2, 8 ret (next pc), 8+r: x(r),
+// 40 ch (host address of an exit's target when it may be entered directly, else 0).
 const L_PC = 0, L_N = 1, L_E = 2, L_CUR = 3, L_K = 4, L_VA = 5, L_T = 6, L_T2 = 7, L_RET = 8;
 const L_X = 8;
+const L_CH = 40;
 
 // Opcodes used.
 const OP = {
@@ -99,7 +104,7 @@ const OP = {
   drop: 0x1a, select: 0x1b, get: 0x20, set: 0x21, tee: 0x22,
   i32load: 0x28, i64load: 0x29, i32store: 0x36, i64store: 0x37,
   i32c: 0x41, i64c: 0x42,
-  i32eqz: 0x45, i32eq: 0x46, i32leu: 0x4d, i32ges: 0x4e,
+  i32eqz: 0x45, i32eq: 0x46, i32les: 0x4c, i32leu: 0x4d, i32ges: 0x4e, returnCallIndirect: 0x13,
   i64eqz: 0x50, i64eq: 0x51, i64ne: 0x52, i64lts: 0x53, i64ltu: 0x54, i64ges: 0x59, i64geu: 0x5a,
   i32add: 0x6a, i32sub: 0x6b, i32mul: 0x6c, i32divs: 0x6d, i32divu: 0x6e, i32rems: 0x6f, i32remu: 0x70,
   i32and: 0x71, i32or: 0x72, i32xor: 0x73, i32shl: 0x74, i32shrs: 0x75, i32shru: 0x76,
@@ -186,6 +191,25 @@ function classify(i: number): number {
   }
 }
 
+/** Addresses in the core's memory that generated code uses. */
+interface JitLayout {
+  xreg: number;
+  freg: number;
+  left: number;
+  tload: number;
+  tstore: number;
+  stats: number;
+  cache: number;
+  cacheN: number;
+  /** Exits may enter the next translation by a tail call (WebAssembly tail calls are there). */
+  chain: boolean;
+}
+
+// (module (type (func)) (func (type 0) return_call 0)): engines without tail calls refuse it.
+const chainable = WebAssembly.validate(
+  new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10, 6, 1, 4, 0, 0x12, 0, 0x0b]),
+);
+
 /** A block of a region: straight-line code from `off` (bytes from the region's entry) to a jump or a stop. */
 interface Blk {
   off: number;
@@ -210,7 +234,9 @@ class Fn {
   private d = 0; // open blocks, loops and ifs at the point being emitted ($exit is the outermost)
 
   constructor(
-    private readonly k: { xreg: number; freg: number; left: number; tload: number; tstore: number },
+    private readonly k: JitLayout,
+    /** Host address of the entry: exits to a known pc in the same page may enter the next region directly. */
+    private readonly h: number,
     readonly blocks: Blk[],
   ) {
     const rd = new Set<number>();
@@ -279,8 +305,42 @@ class Fn {
     // $exit: L_RET is the next pc, L_K the instructions run in the current block
     this.writeback();
     this.i32c(k.left);
-    c.push(OP.get, L_N, OP.get, L_K, OP.i32sub, OP.i32store, 2, 0);
+    c.push(OP.get, L_N, OP.get, L_K, OP.i32sub, OP.tee, L_N, OP.i32store, 2, 0);
+    this.chain();
     c.push(OP.get, L_RET, OP.end);
+  }
+
+  /**
+   * Enters the translation of the exit's target (host address in L_CH, when set) by a tail
+   * call, with the checks the dispatcher makes: the same cache entry, budget for its longest
+   * block, and FP enabled when it has FP instructions (known when this region has some,
+   * since the dispatcher checked it on entry). The target's page is this one, still marked:
+   * a store that unmarks a page leaves through an event exit, which sets no L_CH.
+   */
+  private chain(): void {
+    const c = this.c;
+    const k = this.k;
+    c.push(OP.get, L_CH, OP.if, 0x40);
+    this.i32c(k.cache);
+    c.push(OP.get, L_CH, OP.i32c, 1, OP.i32shru);
+    this.i32c(k.cacheN - 1);
+    c.push(OP.i32and, OP.i32c, 4, OP.i32shl, OP.i32add, OP.tee, L_E);
+    c.push(OP.i32load, 2, 0, OP.get, L_CH, OP.i32eq, OP.if, 0x40);
+    c.push(OP.get, L_E, OP.i32load, 2, 4, OP.tee, L_CUR, OP.if, 0x40);
+    c.push(OP.get, L_E, OP.i32load, 2, 12, OP.tee, L_K);
+    this.i32c(0xffff);
+    c.push(OP.i32and, OP.get, L_N, OP.i32les);
+    if (!this.fp) {
+      c.push(OP.get, L_K);
+      this.i32c(0x10000);
+      c.push(OP.i32and, OP.i32eqz, OP.i32and);
+    }
+    c.push(OP.if, 0x40);
+    this.i32c(k.stats);
+    this.i32c(k.stats);
+    c.push(OP.i64load, 3, 0, OP.i64c, 1, OP.i64add, OP.i64store, 3, 0);
+    c.push(OP.get, L_RET, OP.get, L_CUR, OP.returnCallIndirect, T_BLOCK, 0);
+    c.push(OP.end, OP.end, OP.end, OP.end);
   }
 
   /**
@@ -290,7 +350,7 @@ class Fn {
   private goto(_from: number, t: number, k: number, _nest: number): void {
     const j = this.index.get(t);
     if (j === undefined) {
-      this.exit(k, t);
+      this.exit(k, t, true);
       return;
     }
     const c = this.c;
@@ -305,7 +365,7 @@ class Fn {
     uleb(c, this.d - 2); // the loop
     c.push(OP.end);
     this.d--;
-    this.exit(0, t);
+    this.exit(0, t, true);
   }
 
   private i32c(v: number): void {
@@ -337,9 +397,18 @@ class Fn {
       this.c.push(OP.get, L_X + r, OP.i64store, 3, 0);
     }
   }
-  /** Leaves the block after k instructions, at pc + off (through $exit, which stores the registers). */
-  private exit(k: number, off: number): void {
+  /**
+   * Leaves the block after k instructions, at pc + off (through $exit, which stores the
+   * registers). `direct`: an ordinary jump or fall-through (not a trap or an event), whose
+   * target's translation may be entered at once when it lies in this page.
+   */
+  private exit(k: number, off: number, direct = false): void {
     const c = this.c;
+    const p = (this.h & 0xfff) + off;
+    if (direct && this.k.chain && p >= 0 && p < 4096) {
+      this.i32c(this.h + off);
+      c.push(OP.set, L_CH);
+    }
     c.push(OP.get, L_PC);
     if (off !== 0) {
       this.i64c(off);
@@ -604,6 +673,13 @@ class Fn {
           this.set(rd);
         }
         c.push(OP.get, L_T, OP.set, L_RET);
+        if (this.k.chain) {
+          // a target in this page (a switch's jump table, a return to a caller nearby) may be entered directly
+          c.push(OP.get, L_T, OP.get, L_PC, OP.i64xor, OP.i64c, 12, OP.i64shru, OP.i64eqz, OP.if, 0x40);
+          c.push(OP.get, L_T, OP.get, L_PC, OP.i64sub, OP.wrap);
+          this.i32c(this.h);
+          c.push(OP.i32add, OP.set, L_CH, OP.end);
+        }
         this.i32c(idx + 1);
         c.push(OP.set, L_K, OP.br);
         uleb(c, this.d - 1);
@@ -730,17 +806,18 @@ export class Jit {
     insnsRun: 0,
   };
   private readonly imports: WebAssembly.Imports;
-  private readonly k: { xreg: number; freg: number; left: number; tload: number; tstore: number; queue: number; rvc: number };
+  private readonly k: JitLayout & { queue: number; rvc: number };
 
   constructor(private readonly ex: JitCoreExports, hot = 40000) {
     const g = (x: WebAssembly.Global) => x.value as number;
     this.k = {
       xreg: g(ex.XREG), freg: g(ex.FREG), left: g(ex.JIT_LEFT), tload: g(ex.JIT_TLOAD), tstore: g(ex.JIT_TSTORE), queue: g(ex.JIT_QUEUE),
-      rvc: g(ex.RVC_TABLE),
+      rvc: g(ex.RVC_TABLE), stats: g(ex.JIT_STATS), cache: g(ex.JIT_CACHE), cacheN: g(ex.JIT_CACHE_N), chain: chainable,
     };
     this.imports = {
       env: {
         memory: ex.memory,
+        table: ex.table,
         load: ex.jitLoad, store: ex.jitStore, status: ex.jitStatus, amo: ex.jitAmo,
         mulh: ex.jitMulh, mulhu: ex.jitMulhu, mulhsu: ex.jitMulhsu, fp: ex.jitFp, fsDirty: ex.jitFsDirty,
       },
@@ -772,7 +849,7 @@ export class Jit {
       this.stats.translated++;
       if (region.length === 0) empty.push(h);
       else {
-        const f = new Fn(this.k, region);
+        const f = new Fn(this.k, h, region);
         blocks.push({ h, f });
         this.stats.instructions += f.insns;
       }
@@ -912,6 +989,7 @@ export class Jit {
     imps[F_FP] = imp('fp', T_FP);
     imps[F_FSDIRTY] = imp('fsDirty', T_VOID);
     imps.push([...str('env'), ...str('memory'), 0x02, 0x00, 0x00]);
+    imps.push([...str('env'), ...str('table'), 0x01, 0x70, 0x00, 0x00]);
     vec(im, imps);
     section(out, 2, im);
     const fs: number[] = [];
@@ -926,7 +1004,7 @@ export class Jit {
     }));
     section(out, 7, exs);
     // the code section straight into the result: bodies are most of the bytes
-    const locals = [2, 4, I32, 35, I64]; // n, e, cur, k as i32; va, t, t2, ret, x1..x31 as i64
+    const locals = [3, 4, I32, 35, I64, 1, I32]; // n, e, cur, k as i32; va, t, t2, ret, x1..x31 as i64; ch
     const heads: number[][] = [];
     let codeLen = 0;
     const count: number[] = [];
