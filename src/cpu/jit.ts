@@ -41,6 +41,10 @@ export interface JitCoreExports {
   JIT_TLOAD: WebAssembly.Global;
   JIT_TSTORE: WebAssembly.Global;
   JIT_STATS: WebAssembly.Global;
+  JIT_TFETCH: WebAssembly.Global;
+  TLB_ENTRIES: WebAssembly.Global;
+  CODE_PAGES: WebAssembly.Global;
+  RAM_HOST: WebAssembly.Global;
   JIT_CACHE: WebAssembly.Global;
   JIT_CACHE_N: WebAssembly.Global;
   XREG: WebAssembly.Global;
@@ -93,16 +97,18 @@ const I32 = 0x7f, I64 = 0x7e;
 
 // Locals: 0 pc (param), 1 n (budget at the current block's start), 2 e (TLB entry / status),
 // 3 cur (block index), 4 k (instructions run at an exit), 5 va, 6 t, 7 t2, 8 ret (next pc), 8+r: x(r),
-// 40 ch (host address of an exit's target when it may be entered directly, else 0).
+// 40 ch (host address of an exit's target when it may be entered directly; CH_LOOKUP: find it
+// through the fetch TLB; 0: return to the dispatcher).
 const L_PC = 0, L_N = 1, L_E = 2, L_CUR = 3, L_K = 4, L_VA = 5, L_T = 6, L_T2 = 7, L_RET = 8;
 const L_X = 8;
 const L_CH = 40;
+const CH_LOOKUP = 1; // never a host address of RAM
 
 // Opcodes used.
 const OP = {
   block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, ret: 0x0f, call: 0x10,
   drop: 0x1a, select: 0x1b, get: 0x20, set: 0x21, tee: 0x22,
-  i32load: 0x28, i64load: 0x29, i32store: 0x36, i64store: 0x37,
+  i32load: 0x28, i64load: 0x29, i32load8u: 0x2d, i32store: 0x36, i64store: 0x37,
   i32c: 0x41, i64c: 0x42,
   i32eqz: 0x45, i32eq: 0x46, i32les: 0x4c, i32leu: 0x4d, i32ges: 0x4e, returnCallIndirect: 0x13,
   i64eqz: 0x50, i64eq: 0x51, i64ne: 0x52, i64lts: 0x53, i64ltu: 0x54, i64ges: 0x59, i64geu: 0x5a,
@@ -201,6 +207,10 @@ interface JitLayout {
   stats: number;
   cache: number;
   cacheN: number;
+  tfetch: number;
+  tlbN: number;
+  codePages: number;
+  ramHost: number;
   /** Exits may enter the next translation by a tail call (WebAssembly tail calls are there). */
   chain: boolean;
 }
@@ -315,11 +325,28 @@ class Fn {
    * call, with the checks the dispatcher makes: the same cache entry, budget for its longest
    * block, and FP enabled when it has FP instructions (known when this region has some,
    * since the dispatcher checked it on entry). The target's page is this one, still marked:
-   * a store that unmarks a page leaves through an event exit, which sets no L_CH.
+   * a store that unmarks a page leaves through an event exit, which sets no L_CH. A target
+   * in another page is found as the dispatcher finds it: the fetch TLB (so the current
+   * translation and permissions), then its page's mark.
    */
   private chain(): void {
     const c = this.c;
     const k = this.k;
+    c.push(OP.get, L_CH, OP.i32c, CH_LOOKUP, OP.i32eq, OP.if, 0x40);
+    // L_E: the fetch TLB entry of L_RET
+    this.i32c(k.tfetch);
+    c.push(OP.i32load, 2, 0, OP.get, L_RET, OP.i64c, 12, OP.i64shru, OP.wrap);
+    this.i32c(k.tlbN - 1);
+    c.push(OP.i32and, OP.i32c, 4, OP.i32shl, OP.i32add, OP.tee, L_E);
+    c.push(OP.i64load, 3, 0, OP.get, L_RET, OP.i64c, 12, OP.i64shru, OP.i64eq, OP.if, I32);
+    c.push(OP.get, L_RET, OP.get, L_E, OP.i64load, 3, 8, OP.i64add, OP.wrap, OP.tee, L_CH);
+    // its page's bit in the code-page bitmap
+    this.i32c(k.ramHost);
+    c.push(OP.i32sub, OP.i32c, 12, OP.i32shru, OP.tee, L_E, OP.i32c, 3, OP.i32shru);
+    c.push(OP.i32load8u, 0);
+    uleb(c, k.codePages);
+    c.push(OP.get, L_E, OP.i32c, 7, OP.i32and, OP.i32shru, OP.i32c, 1, OP.i32and);
+    c.push(OP.else, OP.i32c, 0, OP.end, OP.if, 0x40, OP.else, OP.i32c, 0, OP.set, L_CH, OP.end, OP.end);
     c.push(OP.get, L_CH, OP.if, 0x40);
     this.i32c(k.cache);
     c.push(OP.get, L_CH, OP.i32c, 1, OP.i32shru);
@@ -405,8 +432,8 @@ class Fn {
   private exit(k: number, off: number, direct = false): void {
     const c = this.c;
     const p = (this.h & 0xfff) + off;
-    if (direct && this.k.chain && p >= 0 && p < 4096) {
-      this.i32c(this.h + off);
+    if (direct && this.k.chain) {
+      this.i32c(p >= 0 && p < 4096 ? this.h + off : CH_LOOKUP);
       c.push(OP.set, L_CH);
     }
     c.push(OP.get, L_PC);
@@ -675,10 +702,10 @@ class Fn {
         c.push(OP.get, L_T, OP.set, L_RET);
         if (this.k.chain) {
           // a target in this page (a switch's jump table, a return to a caller nearby) may be entered directly
-          c.push(OP.get, L_T, OP.get, L_PC, OP.i64xor, OP.i64c, 12, OP.i64shru, OP.i64eqz, OP.if, 0x40);
+          c.push(OP.get, L_T, OP.get, L_PC, OP.i64xor, OP.i64c, 12, OP.i64shru, OP.i64eqz, OP.if, I32);
           c.push(OP.get, L_T, OP.get, L_PC, OP.i64sub, OP.wrap);
           this.i32c(this.h);
-          c.push(OP.i32add, OP.set, L_CH, OP.end);
+          c.push(OP.i32add, OP.else, OP.i32c, CH_LOOKUP, OP.end, OP.set, L_CH);
         }
         this.i32c(idx + 1);
         c.push(OP.set, L_K, OP.br);
@@ -813,6 +840,7 @@ export class Jit {
     this.k = {
       xreg: g(ex.XREG), freg: g(ex.FREG), left: g(ex.JIT_LEFT), tload: g(ex.JIT_TLOAD), tstore: g(ex.JIT_TSTORE), queue: g(ex.JIT_QUEUE),
       rvc: g(ex.RVC_TABLE), stats: g(ex.JIT_STATS), cache: g(ex.JIT_CACHE), cacheN: g(ex.JIT_CACHE_N), chain: chainable,
+      tfetch: g(ex.JIT_TFETCH), tlbN: g(ex.TLB_ENTRIES), codePages: g(ex.CODE_PAGES), ramHost: g(ex.RAM_HOST),
     };
     this.imports = {
       env: {
