@@ -87,6 +87,8 @@ const MAX_INSNS = 64; // per block
 const MAX_BLOCKS = 8; // per region: bigger functions cost V8 more to optimize than they save
 const MAX_REGION = 64; // instructions per region
 const MAX_SLOTS = 1 << 15; // table slots before everything is flushed
+const BATCH = 16; // entries per module, at the usual thresholds
+const BATCH_MS = 20; // longest an entry waits for the rest of its batch
 const TWO32 = 0x1_0000_0000;
 
 // Import function indices (the order of IMPORTS below).
@@ -1089,6 +1091,9 @@ export class Jit {
     insnsRun: 0,
   };
   private readonly imports: WebAssembly.Imports;
+  /** Entries translated together; when the first of them was queued (0: none waiting). */
+  private readonly batch: number;
+  private queuedSince = 0;
   private readonly k: JitLayout & { queue: number; rvc: number };
 
   constructor(private readonly ex: JitCoreExports, hot = 40000) {
@@ -1107,6 +1112,8 @@ export class Jit {
       },
     };
     ex.jitEnable(1, hot);
+    // At low thresholds (tests translate everything at once) each entry goes at once.
+    this.batch = hot >= 1000 ? BATCH : 1;
   }
 
   /** Translates what the core queued since the last call. */
@@ -1115,6 +1122,12 @@ export class Jit {
     this.snapshot();
     const n = ex.jitQueueLen();
     if (n === 0) return;
+    // Each module costs V8 about a millisecond to compile and instantiate whatever its size:
+    // wait until a batch has gathered (or has waited long enough).
+    const now = performance.now();
+    if (this.queuedSince === 0) this.queuedSince = now;
+    if (n < this.batch && now - this.queuedSince < BATCH_MS) return;
+    this.queuedSince = 0;
     const before = { ...this.stats };
     const t0 = performance.now();
     const dv = new DataView(ex.memory.buffer);
