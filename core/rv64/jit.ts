@@ -9,7 +9,7 @@
 // change, HTIF) that the run loop must look at before the next instruction.
 
 import {
-  H, raise, fsOff, markFsDirty, CAUSE_ILLEGAL_INSN, RAM_HOST, RAM_BASE, CODE_PAGES, JIT_CACHE, JIT_CACHE_N, JIT_QUEUE, JIT_QUEUE_N, JIT_LEFT, JIT_QLEN, JIT_STATS, J,
+  H, raise, fsOff, markFsDirty, CAUSE_ILLEGAL_INSN, FFLAG_NX, RAM_HOST, RAM_BASE, CODE_PAGES, JIT_CACHE, JIT_CACHE_N, JIT_QUEUE, JIT_QUEUE_N, JIT_LEFT, JIT_QLEN, JIT_STATS, J,
 } from "./state";
 import {
   loadSlow, storeSlow, translate, ACC_FETCH, markCodePage, isCodePage, T, TLB_ENTRIES, unmarkRange, codeFence,
@@ -63,9 +63,17 @@ export function jitFp(insn: u32): i32 {
   return 1;
 }
 
-// An FP load wrote an F register.
-export function jitFsDirty(): void {
-  markFsDirty();
+// What translated FP code did before leaving (called only when it did something): bit 0,
+// it wrote an F register; bit 1, an inexact result (NX accrues).
+export function jitFpDone(bits: i32): void {
+  markFsDirty(); // accruing a flag changes FP state too
+  if ((bits & 2) != 0) H.fflags |= FFLAG_NX;
+}
+
+// The dynamic rounding mode, read once by a translation with FP arithmetic (only a CSR
+// write changes it, and those leave translated code).
+export function jitFrm(): i32 {
+  return <i32>H.frm;
 }
 
 // CSR access with the privilege checks of CSRRW & co (insn is the tval of a refusal).

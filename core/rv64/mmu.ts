@@ -14,7 +14,7 @@ import {
   PRV_M, PRV_S, PRV_U, MSTATUS_MPRV, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_SUM, MSTATUS_MXR,
   CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS, CAUSE_FETCH_ACCESS,
   CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT, CAUSE_FETCH_PAGE_FAULT,
-  IRQ_MSI, IRQ_MTI, EXIT_TOHOST, TIME_SHIFT, JIT_TLOAD, JIT_TSTORE,
+  IRQ_MSI, IRQ_MTI, EXIT_TOHOST, TIME_SHIFT, JIT_TLOAD, JIT_TSTORE, JIT_TFETCH,
 } from "./state";
 import { Trig, TRIG_LOAD, TRIG_STORE, trigFire } from "./trigger";
 
@@ -97,6 +97,7 @@ export function updateCtx(): void {
   store<u32>(JIT_TLOAD, T.load);
   store<u32>(JIT_TSTORE, T.store);
   T.fetch = TLB_BASE + ctxOf(H.priv) * TLB_CTX_BYTES + 2 * TLB_TABLE_BYTES;
+  store<u32>(JIT_TFETCH, T.fetch);
 }
 
 @inline function effPriv(acc: u32): u32 {

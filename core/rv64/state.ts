@@ -57,6 +57,7 @@ export const JIT_TLOAD: u32 = 0xc1004; // u32: T.load, mirrored for generated co
 export const JIT_TSTORE: u32 = 0xc1008; // u32: T.store
 export const JIT_QLEN: u32 = 0xc100c; // u32: entries in JIT_QUEUE
 export const JIT_STATS: u32 = 0xc1010; // u64 counters: regions run, lookups that missed, instructions run
+export const JIT_TFETCH: u32 = 0xc1028; // u32: T.fetch
 
 // Translator switch (jit.ts); off while a trigger is armed.
 @unmanaged

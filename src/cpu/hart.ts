@@ -221,6 +221,13 @@ export class Hart {
   xHi(i: number): number {
     return this.dv.getUint32(this.off.x + i * 8 + 4, true);
   }
+  /** Bits of an FP register (NaN-boxed when it holds a single), low and high halves. */
+  fLo(i: number): number {
+    return this.dv.getUint32(this.off.f + i * 8, true);
+  }
+  fHi(i: number): number {
+    return this.dv.getUint32(this.off.f + i * 8 + 4, true);
+  }
   /** Sets an integer register from a number; negative values are sign-extended to 64 bits. */
   setX(i: number, v: number): void {
     if (i === 0) return;

@@ -23,7 +23,8 @@ export interface JitCoreExports {
   jitMulhu: Function;
   jitMulhsu: Function;
   jitFp: Function;
-  jitFsDirty: Function;
+  jitFpDone: Function;
+  jitFrm: Function;
   jitQueueLen(): number;
   jitQueueClear(): void;
   jitInstall(h: number, fn: number, len: number): number;
@@ -40,6 +41,13 @@ export interface JitCoreExports {
   JIT_LEFT: WebAssembly.Global;
   JIT_TLOAD: WebAssembly.Global;
   JIT_TSTORE: WebAssembly.Global;
+  JIT_STATS: WebAssembly.Global;
+  JIT_TFETCH: WebAssembly.Global;
+  TLB_ENTRIES: WebAssembly.Global;
+  CODE_PAGES: WebAssembly.Global;
+  RAM_HOST: WebAssembly.Global;
+  JIT_CACHE: WebAssembly.Global;
+  JIT_CACHE_N: WebAssembly.Global;
   XREG: WebAssembly.Global;
   FREG: WebAssembly.Global;
   RVC_TABLE: WebAssembly.Global;
@@ -79,27 +87,40 @@ const MAX_INSNS = 64; // per block
 const MAX_BLOCKS = 8; // per region: bigger functions cost V8 more to optimize than they save
 const MAX_REGION = 64; // instructions per region
 const MAX_SLOTS = 1 << 15; // table slots before everything is flushed
+const BATCH = 16; // entries per module, at the usual thresholds
+const BATCH_MS = 20; // longest an entry waits for the rest of its batch
 const TWO32 = 0x1_0000_0000;
 
 // Import function indices (the order of IMPORTS below).
-const F_LOAD = 0, F_STORE = 1, F_STATUS = 2, F_AMO = 3, F_MULH = 4, F_MULHU = 5, F_MULHSU = 6, F_FP = 7, F_FSDIRTY = 8;
-const N_IMPORTS = 9;
+const F_LOAD = 0, F_STORE = 1, F_STATUS = 2, F_AMO = 3, F_MULH = 4, F_MULHU = 5, F_MULHSU = 6, F_FP = 7, F_FPDONE = 8, F_FRM = 9;
+const N_IMPORTS = 10;
 // Type indices.
-const T_BLOCK = 0, T_LOAD = 1, T_STORE = 2, T_STATUS = 3, T_AMO = 4, T_MUL = 5, T_FP = 6, T_VOID = 7;
+const T_BLOCK = 0, T_LOAD = 1, T_STORE = 2, T_STATUS = 3, T_AMO = 4, T_MUL = 5, T_FP = 6, T_I32 = 7;
 const I32 = 0x7f, I64 = 0x7e;
 
 // Locals: 0 pc (param), 1 n (budget at the current block's start), 2 e (TLB entry / status),
-// 3 cur (block index), 4 k (instructions run at an exit), 5 va, 6 t, 7 t2, 8 ret (next pc), 8+r: x(r).
+// 3 cur (block index), 4 k (instructions run at an exit), 5 va, 6 t, 7 t2, 8 ret (next pc), 8+r: x(r),
+// 40 ch (host address of an exit's target when it may be entered directly; CH_LOOKUP: find it
+// through the fetch TLB; 0: return to the dispatcher).
 const L_PC = 0, L_N = 1, L_E = 2, L_CUR = 3, L_K = 4, L_VA = 5, L_T = 6, L_T2 = 7, L_RET = 8;
 const L_X = 8;
+const L_CH = 40;
+// 41 fs (bit 0: an F register written, bit 1: an inexact result; given to the core at the exit),
+// 42 frm (the dynamic rounding mode), 43 a, 44 b, 45 r (FP operands and result, as bits).
+const L_FS = 41, L_FRM = 42, L_A = 43, L_B = 44, L_R = 45;
+const CH_LOOKUP = 1; // never a host address of RAM
 
 // Opcodes used.
 const OP = {
   block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, ret: 0x0f, call: 0x10,
   drop: 0x1a, select: 0x1b, get: 0x20, set: 0x21, tee: 0x22,
-  i32load: 0x28, i64load: 0x29, i32store: 0x36, i64store: 0x37,
+  i32load: 0x28, i64load: 0x29, i32load8u: 0x2d, f64const: 0x44,
+  f64eq: 0x61, f64ne: 0x62, f64lt: 0x63, f64le: 0x65, f64ge: 0x66, i32ltu: 0x49, i64truncF64s: 0xb0,
+  f64add: 0xa0, f64sub: 0xa1, f64mul: 0xa2, f64div: 0xa3, f64trunc: 0x9d,
+  i64reint: 0xbd, f64reint: 0xbf, f64cvtI32s: 0xb7, f64cvtI32u: 0xb8, f64cvtI64s: 0xb9, f64cvtI64u: 0xba,
+  i64ctz: 0x7a, i32store: 0x36, i64store: 0x37,
   i32c: 0x41, i64c: 0x42,
-  i32eqz: 0x45, i32eq: 0x46, i32leu: 0x4d, i32ges: 0x4e,
+  i32eqz: 0x45, i32eq: 0x46, i32ne: 0x47, i32les: 0x4c, i32leu: 0x4d, i32ges: 0x4e, returnCallIndirect: 0x13,
   i64eqz: 0x50, i64eq: 0x51, i64ne: 0x52, i64lts: 0x53, i64ltu: 0x54, i64ges: 0x59, i64geu: 0x5a,
   i32add: 0x6a, i32sub: 0x6b, i32mul: 0x6c, i32divs: 0x6d, i32divu: 0x6e, i32rems: 0x6f, i32remu: 0x70,
   i32and: 0x71, i32or: 0x72, i32xor: 0x73, i32shl: 0x74, i32shrs: 0x75, i32shru: 0x76,
@@ -186,6 +207,29 @@ function classify(i: number): number {
   }
 }
 
+/** Addresses in the core's memory that generated code uses. */
+interface JitLayout {
+  xreg: number;
+  freg: number;
+  left: number;
+  tload: number;
+  tstore: number;
+  stats: number;
+  cache: number;
+  cacheN: number;
+  tfetch: number;
+  tlbN: number;
+  codePages: number;
+  ramHost: number;
+  /** Exits may enter the next translation by a tail call (WebAssembly tail calls are there). */
+  chain: boolean;
+}
+
+// (module (type (func)) (func (type 0) return_call 0)): engines without tail calls refuse it.
+const chainable = WebAssembly.validate(
+  new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10, 6, 1, 4, 0, 0x12, 0, 0x0b]),
+);
+
 /** A block of a region: straight-line code from `off` (bytes from the region's entry) to a jump or a stop. */
 interface Blk {
   off: number;
@@ -210,7 +254,9 @@ class Fn {
   private d = 0; // open blocks, loops and ifs at the point being emitted ($exit is the outermost)
 
   constructor(
-    private readonly k: { xreg: number; freg: number; left: number; tload: number; tstore: number },
+    private readonly k: JitLayout,
+    /** Host address of the entry: exits to a known pc in the same page may enter the next region directly. */
+    private readonly h: number,
     readonly blocks: Blk[],
   ) {
     const rd = new Set<number>();
@@ -251,6 +297,7 @@ class Fn {
       this.i32c(k.xreg + 8 * r);
       c.push(OP.i64load, 3, 0, OP.set, L_X + r);
     }
+    if (fp) c.push(OP.call, F_FRM, OP.set, L_FRM);
     const K = blocks.length;
     c.push(OP.block, 0x40, OP.loop, 0x40); // $exit, then the loop
     this.d = 2;
@@ -278,9 +325,61 @@ class Fn {
     c.push(OP.end, 0x00, OP.end); // loop; unreachable: every path left through $exit or returned
     // $exit: L_RET is the next pc, L_K the instructions run in the current block
     this.writeback();
+    if (fp) c.push(OP.get, L_FS, OP.if, 0x40, OP.get, L_FS, OP.call, F_FPDONE, OP.end);
     this.i32c(k.left);
-    c.push(OP.get, L_N, OP.get, L_K, OP.i32sub, OP.i32store, 2, 0);
+    c.push(OP.get, L_N, OP.get, L_K, OP.i32sub, OP.tee, L_N, OP.i32store, 2, 0);
+    this.chain();
     c.push(OP.get, L_RET, OP.end);
+  }
+
+  /**
+   * Enters the translation of the exit's target (host address in L_CH, when set) by a tail
+   * call, with the checks the dispatcher makes: the same cache entry, budget for its longest
+   * block, and FP enabled when it has FP instructions (known when this region has some,
+   * since the dispatcher checked it on entry). The target's page is this one, still marked:
+   * a store that unmarks a page leaves through an event exit, which sets no L_CH. A target
+   * in another page is found as the dispatcher finds it: the fetch TLB (so the current
+   * translation and permissions), then its page's mark.
+   */
+  private chain(): void {
+    const c = this.c;
+    const k = this.k;
+    c.push(OP.get, L_CH, OP.i32c, CH_LOOKUP, OP.i32eq, OP.if, 0x40);
+    // L_E: the fetch TLB entry of L_RET
+    this.i32c(k.tfetch);
+    c.push(OP.i32load, 2, 0, OP.get, L_RET, OP.i64c, 12, OP.i64shru, OP.wrap);
+    this.i32c(k.tlbN - 1);
+    c.push(OP.i32and, OP.i32c, 4, OP.i32shl, OP.i32add, OP.tee, L_E);
+    c.push(OP.i64load, 3, 0, OP.get, L_RET, OP.i64c, 12, OP.i64shru, OP.i64eq, OP.if, I32);
+    c.push(OP.get, L_RET, OP.get, L_E, OP.i64load, 3, 8, OP.i64add, OP.wrap, OP.tee, L_CH);
+    // its page's bit in the code-page bitmap
+    this.i32c(k.ramHost);
+    c.push(OP.i32sub, OP.i32c, 12, OP.i32shru, OP.tee, L_E, OP.i32c, 3, OP.i32shru);
+    c.push(OP.i32load8u, 0);
+    uleb(c, k.codePages);
+    c.push(OP.get, L_E, OP.i32c, 7, OP.i32and, OP.i32shru, OP.i32c, 1, OP.i32and);
+    c.push(OP.else, OP.i32c, 0, OP.end, OP.if, 0x40, OP.else, OP.i32c, 0, OP.set, L_CH, OP.end, OP.end);
+    c.push(OP.get, L_CH, OP.if, 0x40);
+    this.i32c(k.cache);
+    c.push(OP.get, L_CH, OP.i32c, 1, OP.i32shru);
+    this.i32c(k.cacheN - 1);
+    c.push(OP.i32and, OP.i32c, 4, OP.i32shl, OP.i32add, OP.tee, L_E);
+    c.push(OP.i32load, 2, 0, OP.get, L_CH, OP.i32eq, OP.if, 0x40);
+    c.push(OP.get, L_E, OP.i32load, 2, 4, OP.tee, L_CUR, OP.if, 0x40);
+    c.push(OP.get, L_E, OP.i32load, 2, 12, OP.tee, L_K);
+    this.i32c(0xffff);
+    c.push(OP.i32and, OP.get, L_N, OP.i32les);
+    if (!this.fp) {
+      c.push(OP.get, L_K);
+      this.i32c(0x10000);
+      c.push(OP.i32and, OP.i32eqz, OP.i32and);
+    }
+    c.push(OP.if, 0x40);
+    this.i32c(k.stats);
+    this.i32c(k.stats);
+    c.push(OP.i64load, 3, 0, OP.i64c, 1, OP.i64add, OP.i64store, 3, 0);
+    c.push(OP.get, L_RET, OP.get, L_CUR, OP.returnCallIndirect, T_BLOCK, 0);
+    c.push(OP.end, OP.end, OP.end, OP.end);
   }
 
   /**
@@ -290,7 +389,7 @@ class Fn {
   private goto(_from: number, t: number, k: number, _nest: number): void {
     const j = this.index.get(t);
     if (j === undefined) {
-      this.exit(k, t);
+      this.exit(k, t, true);
       return;
     }
     const c = this.c;
@@ -305,7 +404,7 @@ class Fn {
     uleb(c, this.d - 2); // the loop
     c.push(OP.end);
     this.d--;
-    this.exit(0, t);
+    this.exit(0, t, true);
   }
 
   private i32c(v: number): void {
@@ -337,9 +436,18 @@ class Fn {
       this.c.push(OP.get, L_X + r, OP.i64store, 3, 0);
     }
   }
-  /** Leaves the block after k instructions, at pc + off (through $exit, which stores the registers). */
-  private exit(k: number, off: number): void {
+  /**
+   * Leaves the block after k instructions, at pc + off (through $exit, which stores the
+   * registers). `direct`: an ordinary jump or fall-through (not a trap or an event), whose
+   * target's translation may be entered at once when it lies in this page.
+   */
+  private exit(k: number, off: number, direct = false): void {
     const c = this.c;
+    const p = (this.h & 0xfff) + off;
+    if (direct && this.k.chain) {
+      this.i32c(p >= 0 && p < 4096 ? this.h + off : CH_LOOKUP);
+      c.push(OP.set, L_CH);
+    }
     c.push(OP.get, L_PC);
     if (off !== 0) {
       this.i64c(off);
@@ -520,7 +628,8 @@ class Fn {
           }
           c.push(OP.set, L_T);
           this.i32c(this.k.freg + 8 * rd);
-          c.push(OP.get, L_T, OP.i64store, 3, 0, OP.call, F_FSDIRTY);
+          c.push(OP.get, L_T, OP.i64store, 3, 0);
+          this.fsBits(1);
         });
         return;
       case 0x27: { // FSW, FSD
@@ -532,22 +641,8 @@ class Fn {
         return;
       }
       case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: {
-        // the core executes it on XREG/FREG: x(rs1) and x(rd) pass through memory
-        for (const r of rs1 === rd ? [rs1] : [rs1, rd]) {
-          if (r === 0) continue;
-          this.i32c(this.k.xreg + 8 * r);
-          c.push(OP.get, L_X + r, OP.i64store, 3, 0);
-        }
-        this.i32c(i);
-        c.push(OP.call, F_FP, OP.i32eqz, OP.if, 0x40);
-    this.d++;
-        this.exit(idx + 1, x.off);
-        c.push(OP.end);
-    this.d--;
-        if (rd !== 0) {
-          this.i32c(this.k.xreg + 8 * rd);
-          c.push(OP.i64load, 3, 0, OP.set, L_X + rd);
-        }
+        if (op === 0x53 && this.fpFast(x, idx)) return;
+        this.fpSlow(x, idx);
         return;
       }
       case 0x23: // stores
@@ -604,11 +699,277 @@ class Fn {
           this.set(rd);
         }
         c.push(OP.get, L_T, OP.set, L_RET);
+        if (this.k.chain) {
+          // a target in this page (a switch's jump table, a return to a caller nearby) may be entered directly
+          c.push(OP.get, L_T, OP.get, L_PC, OP.i64xor, OP.i64c, 12, OP.i64shru, OP.i64eqz, OP.if, I32);
+          c.push(OP.get, L_T, OP.get, L_PC, OP.i64sub, OP.wrap);
+          this.i32c(this.h);
+          c.push(OP.i32add, OP.else, OP.i32c, CH_LOOKUP, OP.end, OP.set, L_CH);
+        }
         this.i32c(idx + 1);
         c.push(OP.set, L_K, OP.br);
         uleb(c, this.d - 1);
         return;
       }
+    }
+  }
+
+  /** The core executes the FP instruction on XREG/FREG: x(rs1) and x(rd) pass through memory. */
+  private fpSlow(x: Insn, idx: number): void {
+    const c = this.c;
+    const i = x.insn;
+    const rd = (i >>> 7) & 31;
+    const rs1 = (i >>> 15) & 31;
+    for (const r of rs1 === rd ? [rs1] : [rs1, rd]) {
+      if (r === 0) continue;
+      this.i32c(this.k.xreg + 8 * r);
+      c.push(OP.get, L_X + r, OP.i64store, 3, 0);
+    }
+    this.i32c(i);
+    c.push(OP.call, F_FP, OP.i32eqz, OP.if, 0x40);
+    this.d++;
+    this.exit(idx + 1, x.off);
+    c.push(OP.end);
+    this.d--;
+    if (rd !== 0) {
+      this.i32c(this.k.xreg + 8 * rd);
+      c.push(OP.i64load, 3, 0, OP.set, L_X + rd);
+    }
+  }
+
+  private f64c(v: number): void {
+    this.c.push(OP.f64const, ...new Uint8Array(new Float64Array([v]).buffer));
+  }
+  private fsBits(b: number): void {
+    this.c.push(OP.get, L_FS, OP.i32c, b, OP.i32or, OP.set, L_FS);
+  }
+  private fLoad(r: number): void {
+    this.i32c(this.k.freg + 8 * r);
+    this.c.push(OP.i64load, 3, 0);
+  }
+  /** FREG[rd] = L_R, FS dirty. */
+  private fStoreR(rd: number): void {
+    this.i32c(this.k.freg + 8 * rd);
+    this.c.push(OP.get, L_R, OP.i64store, 3, 0);
+    this.fsBits(1);
+  }
+  /** Pushes 1 when rounding mode `rm` (the field; 7 = dynamic) is round-to-nearest-even. */
+  private rne(rm: number): void {
+    if (rm === 7) this.c.push(OP.get, L_FRM, OP.i32eqz);
+    else this.i32c(rm === 0 ? 1 : 0);
+  }
+  /** Pushes 1 when rounding mode `rm` is a legal one (the interpreter raises otherwise). */
+  private rmLegal(rm: number): void {
+    if (rm === 7) this.c.push(OP.get, L_FRM, OP.i32c, 4, OP.i32leu);
+    else this.i32c(rm <= 4 ? 1 : 0);
+  }
+  /** Biased exponent of the double whose bits are in local l, as i32. */
+  private expD(l: number): void {
+    this.c.push(OP.get, l, OP.i64c, 52, OP.i64shru, OP.wrap);
+    this.i32c(0x7ff);
+    this.c.push(OP.i32and);
+  }
+  /** Significand with its hidden bit, of the (normal) double in local l. */
+  private sigD(l: number): void {
+    this.c.push(OP.get, l);
+    this.i64c(0xfffffffffffff);
+    this.c.push(OP.i64and);
+    this.i64c(2 ** 52);
+    this.c.push(OP.i64or);
+  }
+
+  /**
+   * Common double-precision instructions inline, each mirroring the interpreter's fast path
+   * (core/rv64/fpu.ts) bit for bit; any case that one leaves to its slow path (NaNs,
+   * infinities, subnormals, rounding modes other than RNE, illegal encodings) calls the core.
+   * false: not one of them.
+   */
+  private fpFast(x: Insn, idx: number): boolean {
+    const c = this.c;
+    const i = x.insn;
+    const rd = (i >>> 7) & 31;
+    const rs1 = (i >>> 15) & 31;
+    const rs2 = (i >>> 20) & 31;
+    const rm = (i >>> 12) & 7;
+    const f7 = i >>> 25;
+    /** cond pushed by `cond`, then `body` when it holds, else the core. */
+    const guarded = (cond: () => void, body: () => void) => {
+      cond();
+      c.push(OP.if, 0x40);
+      this.d++;
+      body();
+      c.push(OP.else);
+      this.fpSlow(x, idx);
+      c.push(OP.end);
+      this.d--;
+    };
+    const ab = (negB: boolean) => {
+      this.fLoad(rs1);
+      c.push(OP.set, L_A);
+      this.fLoad(rs2);
+      if (negB) {
+        this.i64c(-(2 ** 63));
+        c.push(OP.i64xor);
+      }
+      c.push(OP.set, L_B);
+    };
+    const fa = () => c.push(OP.get, L_A, OP.f64reint);
+    const fb = () => c.push(OP.get, L_B, OP.f64reint);
+    switch (f7) {
+      case 0x01: case 0x05: { // fadd.d, fsub.d: finite result; inexact when the TwoSum error is not 0
+        ab(f7 === 0x05);
+        fa(); fb();
+        c.push(OP.f64add, OP.i64reint, OP.set, L_R);
+        guarded(() => {
+          this.expD(L_R);
+          this.i32c(0x7ff);
+          c.push(OP.i32ne);
+          this.rne(rm);
+          c.push(OP.i32and);
+        }, () => {
+          // bv = r - x; err = (x - (r - bv)) + (y - bv)
+          c.push(OP.get, L_R, OP.f64reint); fa(); c.push(OP.f64sub, OP.i64reint, OP.set, L_T);
+          fa(); c.push(OP.get, L_R, OP.f64reint, OP.get, L_T, OP.f64reint, OP.f64sub, OP.f64sub);
+          fb(); c.push(OP.get, L_T, OP.f64reint, OP.f64sub, OP.f64add);
+          c.push(OP.f64const, 0, 0, 0, 0, 0, 0, 0, 0, OP.f64ne, OP.if, 0x40);
+          this.fsBits(2);
+          c.push(OP.end);
+          this.fStoreR(rd);
+        });
+        return true;
+      }
+      case 0x09: case 0x0d: { // fmul.d, fdiv.d: normal operands, result exponent in [2, 0x7fe]
+        const div = f7 === 0x0d;
+        ab(false);
+        fa(); fb();
+        c.push(div ? OP.f64div : OP.f64mul, OP.i64reint, OP.set, L_R);
+        guarded(() => {
+          for (const l of [L_A, L_B]) {
+            this.expD(l);
+            this.i32c(1);
+            c.push(OP.i32sub);
+            this.i32c(0x7fe);
+            c.push(OP.i32ltu);
+          }
+          c.push(OP.i32and);
+          this.expD(L_R);
+          this.i32c(2);
+          c.push(OP.i32sub);
+          this.i32c(0x7fd);
+          c.push(OP.i32ltu, OP.i32and);
+          this.rne(rm);
+          c.push(OP.i32and);
+        }, () => {
+          // shift s (mul: er - ea - eb + 1075; div: ea - eb - eq + 1075) into L_T
+          if (div) { this.expD(L_A); this.expD(L_B); c.push(OP.i32sub); this.expD(L_R); c.push(OP.i32sub); }
+          else { this.expD(L_R); this.expD(L_A); c.push(OP.i32sub); this.expD(L_B); c.push(OP.i32sub); }
+          this.i32c(1075);
+          c.push(OP.i32add, OP.extU, OP.set, L_T);
+          if (div) {
+            // rem = (ma << t) - mq * mb
+            this.sigD(L_A); c.push(OP.get, L_T, OP.i64shl);
+            this.sigD(L_R); this.sigD(L_B); c.push(OP.i64mul, OP.i64sub);
+          } else {
+            // err = ma * mb - (mr << s), both modulo 2^64: the exact difference is below 2^54
+            this.sigD(L_A); this.sigD(L_B); c.push(OP.i64mul);
+            this.sigD(L_R); c.push(OP.get, L_T, OP.i64shl, OP.i64sub);
+          }
+          c.push(OP.i64eqz, OP.i32eqz, OP.if, 0x40);
+          this.fsBits(2);
+          c.push(OP.end);
+          this.fStoreR(rd);
+        });
+        return true;
+      }
+      case 0x11: { // fsgnj.d, fsgnjn.d, fsgnjx.d (fmv.d, fneg.d, fabs.d): bits only, no flags
+        if (rm > 2) return false;
+        ab(false);
+        c.push(OP.get, L_A, OP.i64c, 1, OP.i64shl, OP.i64c, 1, OP.i64shru); // |a|
+        if (rm === 0) c.push(OP.get, L_B);
+        else if (rm === 1) c.push(OP.get, L_B, OP.i64c, 0x7f, OP.i64xor);
+        else c.push(OP.get, L_A, OP.get, L_B, OP.i64xor);
+        this.i64c(-(2 ** 63));
+        c.push(OP.i64and, OP.i64or, OP.set, L_R);
+        this.fStoreR(rd);
+        return true;
+      }
+      case 0x71: // fmv.x.d
+        if (rs2 !== 0 || rm !== 0) return false;
+        if (rd !== 0) {
+          this.fLoad(rs1);
+          this.set(rd);
+        }
+        return true;
+      case 0x79: // fmv.d.x
+        if (rs2 !== 0 || rm !== 0) return false;
+        this.get(rs1);
+        c.push(OP.set, L_R);
+        this.fStoreR(rd);
+        return true;
+      case 0x51: { // fle.d, flt.d, feq.d: no NaN operand, so no flag
+        if (rm > 2) return false;
+        ab(false);
+        guarded(() => {
+          fa(); fa(); c.push(OP.f64eq);
+          fb(); fb(); c.push(OP.f64eq, OP.i32and);
+        }, () => {
+          fa(); fb();
+          c.push([OP.f64le, OP.f64lt, OP.f64eq][rm], OP.extU);
+          this.set(rd);
+        });
+        return true;
+      }
+      case 0x69: { // fcvt.d.w, fcvt.d.wu, fcvt.d.l, fcvt.d.lu: exactly representable values
+        if (rs2 > 3) return false;
+        guarded(() => {
+          this.rmLegal(rm);
+          if (rs2 >= 2) {
+            // |v| < 2^53 (l), v < 2^53 (lu); -2^53 is exact too
+            this.get(rs1);
+            if (rs2 === 2) {
+              this.i64c(2 ** 53);
+              c.push(OP.i64add);
+            }
+            c.push(OP.i64c, rs2 === 2 ? 54 : 53, OP.i64shru, OP.i64eqz, OP.i32and);
+          }
+        }, () => {
+          this.get(rs1);
+          if (rs2 < 2) c.push(OP.wrap);
+          c.push([OP.f64cvtI32s, OP.f64cvtI32u, OP.f64cvtI64s, OP.f64cvtI64u][rs2], OP.i64reint, OP.set, L_R);
+          this.fStoreR(rd);
+        });
+        return true;
+      }
+      case 0x61: { // fcvt.w.d, fcvt.l.d rounding towards zero (C's casts), in range
+        if ((rs2 !== 0 && rs2 !== 2) || rm !== 1) return false;
+        this.fLoad(rs1);
+        c.push(OP.f64reint, OP.f64trunc, OP.i64reint, OP.set, L_R);
+        const lo = rs2 === 0 ? -2147483648 : -(2 ** 63);
+        guarded(() => {
+          c.push(OP.get, L_R, OP.f64reint);
+          this.f64c(lo);
+          c.push(OP.f64ge, OP.get, L_R, OP.f64reint);
+          if (rs2 === 0) {
+            this.f64c(2147483647);
+            c.push(OP.f64le);
+          } else {
+            this.f64c(2 ** 63);
+            c.push(OP.f64lt);
+          }
+          c.push(OP.i32and);
+        }, () => {
+          c.push(OP.get, L_R, OP.f64reint, OP.i64truncF64s);
+          this.set(rd);
+          c.push(OP.get, L_R);
+          this.fLoad(rs1);
+          c.push(OP.i64ne, OP.if, 0x40);
+          this.fsBits(2);
+          c.push(OP.end);
+        });
+        return true;
+      }
+      default:
+        return false;
     }
   }
 
@@ -730,22 +1091,29 @@ export class Jit {
     insnsRun: 0,
   };
   private readonly imports: WebAssembly.Imports;
-  private readonly k: { xreg: number; freg: number; left: number; tload: number; tstore: number; queue: number; rvc: number };
+  /** Entries translated together; when the first of them was queued (0: none waiting). */
+  private readonly batch: number;
+  private queuedSince = 0;
+  private readonly k: JitLayout & { queue: number; rvc: number };
 
   constructor(private readonly ex: JitCoreExports, hot = 40000) {
     const g = (x: WebAssembly.Global) => x.value as number;
     this.k = {
       xreg: g(ex.XREG), freg: g(ex.FREG), left: g(ex.JIT_LEFT), tload: g(ex.JIT_TLOAD), tstore: g(ex.JIT_TSTORE), queue: g(ex.JIT_QUEUE),
-      rvc: g(ex.RVC_TABLE),
+      rvc: g(ex.RVC_TABLE), stats: g(ex.JIT_STATS), cache: g(ex.JIT_CACHE), cacheN: g(ex.JIT_CACHE_N), chain: chainable,
+      tfetch: g(ex.JIT_TFETCH), tlbN: g(ex.TLB_ENTRIES), codePages: g(ex.CODE_PAGES), ramHost: g(ex.RAM_HOST),
     };
     this.imports = {
       env: {
         memory: ex.memory,
+        table: ex.table,
         load: ex.jitLoad, store: ex.jitStore, status: ex.jitStatus, amo: ex.jitAmo,
-        mulh: ex.jitMulh, mulhu: ex.jitMulhu, mulhsu: ex.jitMulhsu, fp: ex.jitFp, fsDirty: ex.jitFsDirty,
+        mulh: ex.jitMulh, mulhu: ex.jitMulhu, mulhsu: ex.jitMulhsu, fp: ex.jitFp, fpDone: ex.jitFpDone, frm: ex.jitFrm,
       },
     };
     ex.jitEnable(1, hot);
+    // At low thresholds (tests translate everything at once) each entry goes at once.
+    this.batch = hot >= 1000 ? BATCH : 1;
   }
 
   /** Translates what the core queued since the last call. */
@@ -754,6 +1122,12 @@ export class Jit {
     this.snapshot();
     const n = ex.jitQueueLen();
     if (n === 0) return;
+    // Each module costs V8 about a millisecond to compile and instantiate whatever its size:
+    // wait until a batch has gathered (or has waited long enough).
+    const now = performance.now();
+    if (this.queuedSince === 0) this.queuedSince = now;
+    if (n < this.batch && now - this.queuedSince < BATCH_MS) return;
+    this.queuedSince = 0;
     const before = { ...this.stats };
     const t0 = performance.now();
     const dv = new DataView(ex.memory.buffer);
@@ -772,7 +1146,7 @@ export class Jit {
       this.stats.translated++;
       if (region.length === 0) empty.push(h);
       else {
-        const f = new Fn(this.k, region);
+        const f = new Fn(this.k, h, region);
         blocks.push({ h, f });
         this.stats.instructions += f.insns;
       }
@@ -895,7 +1269,7 @@ export class Jit {
     types[T_AMO] = fty([I32, I64, I64], []);
     types[T_MUL] = fty([I64, I64], [I64]);
     types[T_FP] = fty([I32], [I32]);
-    types[T_VOID] = fty([], []);
+    types[T_I32] = fty([I32], []);
     const tb: number[] = [];
     vec(tb, types);
     section(out, 1, tb);
@@ -910,8 +1284,10 @@ export class Jit {
     imps[F_MULHU] = imp('mulhu', T_MUL);
     imps[F_MULHSU] = imp('mulhsu', T_MUL);
     imps[F_FP] = imp('fp', T_FP);
-    imps[F_FSDIRTY] = imp('fsDirty', T_VOID);
+    imps[F_FPDONE] = imp('fpDone', T_I32);
+    imps[F_FRM] = imp('frm', T_STATUS);
     imps.push([...str('env'), ...str('memory'), 0x02, 0x00, 0x00]);
+    imps.push([...str('env'), ...str('table'), 0x01, 0x70, 0x00, 0x00]);
     vec(im, imps);
     section(out, 2, im);
     const fs: number[] = [];
@@ -926,7 +1302,7 @@ export class Jit {
     }));
     section(out, 7, exs);
     // the code section straight into the result: bodies are most of the bytes
-    const locals = [2, 4, I32, 35, I64]; // n, e, cur, k as i32; va, t, t2, ret, x1..x31 as i64
+    const locals = [4, 4, I32, 35, I64, 3, I32, 3, I64]; // n, e, cur, k; va, t, t2, ret, x1..x31; ch, fs, frm; a, b, r
     const heads: number[][] = [];
     let codeLen = 0;
     const count: number[] = [];
