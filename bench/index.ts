@@ -7,6 +7,7 @@ import { runBlkBench } from './blk/run.js';
 import { runFsBench } from './fs/run.js';
 import { runNetBench } from './net/run.js';
 import { runIperfBench } from './net/iperf.js';
+import { runRealBench } from './real/run.js';
 
 const benches: Array<[string, () => unknown]> = [
   ['cpu', () => runCpuBench()],
@@ -18,6 +19,7 @@ const benches: Array<[string, () => unknown]> = [
     await runIperfBench();
   }],
   ['iperf', () => runIperfBench()],
+  ['real', () => runRealBench()],
 ];
 
 const only = process.argv.slice(2);

@@ -119,12 +119,16 @@ export function runTuml(umlArgs: string[], command: string[]): Promise<GuestRun>
  * tuml's exec mode, where con0 is null. -no-reboot only
  * turns a guest crash into an exit instead of a loop.
  */
-export function runQemu(initrd: string, command: string[]): Promise<GuestRun> {
-  const { kernel } = defaultImage();
+export function runQemu(
+  initrd: string,
+  command: string[],
+  opts: { kernel?: string; mem?: string; args?: string[] } = {},
+): Promise<GuestRun> {
+  const kernel = opts.kernel ?? defaultImage().kernel;
   const append = `console=hvc0 tuml.exec=${encodeExec(command)} `;
   return runTimed('QEMU', QEMU, [
-    '-M', 'virt', '-nographic', '-no-reboot', '-m', '64M',
-    '-kernel', kernel, '-initrd', initrd, '-append', append,
+    '-M', 'virt', '-nographic', '-no-reboot', '-m', opts.mem ?? '64M',
+    '-kernel', kernel, '-initrd', initrd, '-append', append, ...(opts.args ?? []),
   ]);
 }
 
