@@ -22,7 +22,7 @@ import { Exit, Hart, type MmioHandler } from '../cpu/hart.js';
 import { ElfError, loadElf } from '../elf/index.js';
 
 /** Retired instructions per mtime tick: the core's in-slice clock (2^TIME_SHIFT in core/rv64/state.ts). */
-export const TICK_INSTRUCTIONS = 16;
+export const TICK_INSTRUCTIONS = 256;
 export const DEFAULT_RAM_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_INSTRUCTIONS = 5e9;
 const SLICE = 100_000; // instructions per run() call at most
