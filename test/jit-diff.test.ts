@@ -174,6 +174,23 @@ function state(h: Hart): string {
   return `pc=${h.pc.toString(16)} instret=${h.instret} regs=${regs.join(',')} csrs=${csrs.join(',')} mem=${sum}`;
 }
 
+/**
+ * Runs interpreter `a` and translator `b` in slices of random budgets (at most `maxBudget`)
+ * until one stops; after every slice their exits and `view`s must be equal. Then b must have
+ * run translated code.
+ */
+function lockstep(a: Hart, b: Hart, r: (n: number) => number, slices: number, maxBudget: number, view: (h: Hart) => string, what: string): void {
+  for (let slice = 0; slice < slices; slice++) {
+    const budget = 1 + r(maxBudget);
+    const ea = a.run(budget);
+    const eb = b.run(budget);
+    assert.equal(eb, ea, `${what} slice ${slice}: exit`);
+    assert.equal(view(b), view(a), `${what} slice ${slice}`);
+    if (ea !== Exit.Budget) break;
+  }
+  assert.ok(b.jitStats()!.blocksRun > 0, `${what}: no translated block ran`);
+}
+
 test('random programs: translated and interpreted runs agree after every slice', async () => {
   const prev = process.env.TUML_JIT_HOT;
   process.env.TUML_JIT_HOT = '1';
@@ -182,17 +199,7 @@ test('random programs: translated and interpreted runs agree after every slice',
       const prog = randomProgram(seed * 7919);
       const a = await makeHart(false, prog);
       const b = await makeHart(true, prog);
-      const r = rng(seed);
-      for (let slice = 0; slice < 60; slice++) {
-        const budget = 1 + r(5000);
-        const ea = a.run(budget);
-        const eb = b.run(budget);
-        assert.equal(eb, ea, `seed ${seed} slice ${slice}: exit`);
-        assert.equal(state(b), state(a), `seed ${seed} slice ${slice}`);
-        if (ea !== Exit.Budget) break;
-      }
-      const st = b.jitStats()!;
-      assert.ok(st.blocksRun > 0, `seed ${seed}: no translated block ran`);
+      lockstep(a, b, rng(seed), 60, 5000, state, `seed ${seed}`);
     }
   } finally {
     if (prev === undefined) delete process.env.TUML_JIT_HOT;
@@ -283,16 +290,7 @@ test('random double-precision programs: translated and interpreted runs agree af
       };
       const a = await mk(false);
       const b = await mk(true);
-      const r = rng(seed + 1000);
-      for (let slice = 0; slice < 40; slice++) {
-        const budget = 1 + r(4000);
-        const ea = a.run(budget);
-        const eb = b.run(budget);
-        assert.equal(eb, ea, `seed ${seed} slice ${slice}: exit`);
-        assert.equal(fpState(b), fpState(a), `seed ${seed} slice ${slice}`);
-        if (ea !== Exit.Budget) break;
-      }
-      assert.ok(b.jitStats()!.blocksRun > 0, `seed ${seed}: no translated block ran`);
+      lockstep(a, b, rng(seed + 1000), 40, 4000, fpState, `seed ${seed}`);
     }
   } finally {
     if (prev === undefined) delete process.env.TUML_JIT_HOT;
