@@ -62,19 +62,10 @@ export class DescriptorChain {
    * that only reads them (the driver may still change them meanwhile, as on hardware).
    */
   readableViews(offset: number): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    let skip = offset;
-    for (const s of this.readable) {
-      if (skip >= s.len) {
-        skip -= s.len;
-        continue;
-      }
-      const off = this.mem.offset(s.addr + skip, s.len - skip);
-      if (off < 0) break; // checked when the chain was built
-      out.push(this.mem.bytes.subarray(off, off + s.len - skip));
-      skip = 0;
-    }
-    return out;
+    return this.views(this.readable, offset, (addr, len) => {
+      const off = this.mem.offset(addr, len);
+      return off < 0 ? null : this.mem.bytes.subarray(off, off + len);
+    });
   }
 
   /**
@@ -82,15 +73,20 @@ export class DescriptorChain {
    * place (the memory counts as written now, as by write()).
    */
   writableViews(offset: number): Uint8Array[] {
+    return this.views(this.writable, offset, (addr, len) => this.mem.view(addr, len));
+  }
+
+  /** Views of `segs` from `offset` on, each made by `view` (null: outside RAM, which the chain's checks exclude). */
+  private views(segs: Segment[], offset: number, view: (addr: number, len: number) => Uint8Array | null): Uint8Array[] {
     const out: Uint8Array[] = [];
     let skip = offset;
-    for (const s of this.writable) {
+    for (const s of segs) {
       if (skip >= s.len) {
         skip -= s.len;
         continue;
       }
-      const v = this.mem.view(s.addr + skip, s.len - skip);
-      if (!v) break; // checked when the chain was built
+      const v = view(s.addr + skip, s.len - skip);
+      if (!v) break;
       out.push(v);
       skip = 0;
     }
