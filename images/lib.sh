@@ -68,9 +68,11 @@ fetch_busybox() {
     st { if ($0 ~ /^[a-z0-9_.-]+$/) { print; next } else exit }
     prev && $0 == "[[" { print "["; print "[["; st = 1; next }
     { prev = ($0 ~ /\[$/) }')
-  local a
+  # Matched in the shell, not with `printf | grep -q`: under pipefail, grep leaving early can
+  # kill printf with SIGPIPE and fail the check at random.
+  local a have=" ${APPLETS[*]} "
   for a in sh mount poweroff setsid cttyhack insmod ip; do
-    printf '%s\n' "${APPLETS[@]}" | grep -qx "$a" || die "busybox applet table not found or lacks '$a'"
+    [[ $have == *" $a "* ]] || die "busybox $BB_VER: applet table not found or lacks '$a' (${#APPLETS[@]} applets read)"
   done
 }
 

@@ -52,7 +52,7 @@ done
 ROOT=$WORK/net-guest-root
 rm -rf "$ROOT"
 mkdir -p "$ROOT/usr/local/bin" "$ROOT/lib/riscv64-linux-gnu"
-find_lib() { find "$PKG" -name "$1" \( -type f -o -type l \) | head -n 1; }
+find_lib() { find "$PKG" -name "$1" \( -type f -o -type l \) -print -quit; }
 needed() { riscv64-linux-gnu-readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
 declare -A DONE=()
 copy_deps() {

@@ -51,7 +51,7 @@ boot() {
     elif ((rc != 0)); then status="qemu exit $rc"
     else
       for e in "${EXPECT[@]}"; do
-        tr -d '\r' < "$logf" | grep -qE "$e" || { status="missing: $e"; break; }
+        grep -qE "$e" < <(tr -d '\r' < "$logf") || { status="missing: $e"; break; }
       done
     fi
   fi

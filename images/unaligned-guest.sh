@@ -35,8 +35,8 @@ fi
 LIBC_VER=$(dpkg-deb -f "$DEB" Version)
 PKG=$WORK/libc6-pkg
 rm -rf "$PKG" && dpkg-deb -x "$DEB" "$PKG"
-LDSO=$(find "$PKG" -name ld-linux-riscv64-lp64d.so.1 | head -n 1)
-LIBC=$(find "$PKG" -name libc.so.6 | head -n 1)
+LDSO=$(find "$PKG" -name ld-linux-riscv64-lp64d.so.1 -print -quit)
+LIBC=$(find "$PKG" -name libc.so.6 -print -quit)
 [[ -n $LDSO && -n $LIBC ]] || die "libc6 $LIBC_VER has no ld-linux-riscv64-lp64d.so.1 or libc.so.6"
 
 ROOT=$WORK/unaligned-root
